@@ -1,0 +1,65 @@
+"""`bench --site SITE crm-plus ...` commands."""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.group("crm-plus")
+def crm_plus():
+	"""crm_plus: touchpoints, backfill and reconciliation."""
+
+
+@crm_plus.command("backfill")
+@click.option("--chunk", default=20000, show_default=True, help="Source documents per INSERT ... SELECT")
+@click.option("--restart", is_flag=True, help="Ignore the saved position of an interrupted run")
+@pass_context
+def backfill(context, chunk, restart):
+	"""Record touchpoints for all existing ERPNext history (idempotent, resumable)."""
+	import frappe
+
+	from crm_plus.touchpoints.backfill import backfill as run
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		bars = {}
+
+		def progress(step, done, total):
+			bar = bars.get(step)
+			if bar is None:
+				bar = bars[step] = click.progressbar(length=max(total, 1), label=step.ljust(24))
+				bar.__enter__()
+			bar.update(done - bar.pos)
+			if done >= total:
+				bar.__exit__(None, None, None)
+
+		written = run(chunk=chunk, progress=progress, restart=restart)
+		for bar in bars.values():
+			bar.render_finish()
+		frappe.db.commit()
+		for doctype, count in written.items():
+			click.echo(f"{doctype}: {count} touchpoints written")
+	finally:
+		frappe.destroy()
+
+
+@crm_plus.command("reconcile")
+@pass_context
+def reconcile(context):
+	"""Heal touchpoints (missing, cancelled, overdue) and refresh every relationship."""
+	import frappe
+
+	from crm_plus.touchpoints.reconcile import reconcile as run
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		counts = run()
+		frappe.db.commit()
+		click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+	finally:
+		frappe.destroy()
+
+
+commands = [crm_plus]

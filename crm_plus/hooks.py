@@ -1,0 +1,59 @@
+app_name = "crm_plus"
+app_title = "CRM Plus"
+app_publisher = "crm_plus developers"
+app_description = "Customer relationship management that runs on your ERPNext billing data"
+app_email = "crm-plus@example.com"
+app_license = "mit"
+
+required_apps = ["erpnext"]
+
+export_python_type_annotations = True
+
+# Customer form: relationship summary and touchpoints
+doctype_js = {"Customer": "public/js/customer.js"}
+override_doctype_dashboards = {"Customer": "crm_plus.touchpoints.dashboard.customer_dashboard"}
+additional_timeline_content = {"Customer": ["crm_plus.touchpoints.api.timeline_content"]}
+
+# Installation
+before_install = "crm_plus.install.before_install"
+after_install = "crm_plus.install.after_install"
+after_migrate = "crm_plus.install.after_migrate"
+before_uninstall = "crm_plus.install.before_uninstall"
+
+# Testing: prepare ERPNext the way its own tests expect (completed setup, _Test Company)
+before_tests = "crm_plus.testing.before_tests"
+
+# Permissions: nobody without read access to a Customer sees its touchpoints or relationship
+permission_query_conditions = {
+	"Customer Touchpoint": "crm_plus.touchpoints.permissions.query_conditions",
+	"Customer Relationship": "crm_plus.touchpoints.permissions.query_conditions",
+}
+has_permission = {
+	"Customer Touchpoint": "crm_plus.touchpoints.permissions.has_permission",
+	"Customer Relationship": "crm_plus.touchpoints.permissions.has_permission",
+}
+
+# Document Events: ERPNext sales, billing and collections become customer touchpoints
+_touchpoint_events = {
+	"on_submit": "crm_plus.touchpoints.events.on_submit",
+	"on_cancel": "crm_plus.touchpoints.events.on_cancel",
+}
+doc_events = {
+	doctype: _touchpoint_events
+	for doctype in (
+		"Quotation",
+		"Sales Order",
+		"Delivery Note",
+		"Sales Invoice",
+		"Payment Entry",
+		"Journal Entry",
+		"Dunning",
+	)
+}
+
+# Scheduled Tasks
+scheduler_events = {
+	"daily_long": [
+		"crm_plus.touchpoints.reconcile.daily",
+	],
+}

@@ -1,0 +1,69 @@
+"""Test preparation for a real ERPNext site (the app's ``before_tests`` hook).
+
+``bench run-tests`` (and crm_plus's pytest conftest) run only this app's ``before_tests``, so ERPNext is
+prepared here the way HRMS does it: a completed setup with ``_Test Company``, all roles for Administrator,
+selling defaults, and local exchange rates so nothing is fetched online.
+"""
+
+import frappe
+from frappe.utils import now_datetime
+
+TEST_EXCHANGE_RATES = {("USD", "INR"): 60.0, ("EUR", "INR"): 70.0, ("INR", "USD"): 1 / 60.0}
+
+
+def before_tests():
+	frappe.clear_cache()
+	from erpnext.setup.utils import _enable_all_roles_for_admin, set_defaults_for_tests
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+	if not frappe.db.a_row_exists("Company"):
+		year = now_datetime().year
+		setup_complete(
+			{
+				"currency": "INR",
+				"full_name": "Test User",
+				"company_name": "_Test Company",
+				"timezone": "Asia/Kolkata",
+				"company_abbr": "_TC",
+				"industry": "Manufacturing",
+				"country": "India",
+				"fy_start_date": f"{year}-01-01",
+				"fy_end_date": f"{year}-12-31",
+				"language": "english",
+				"company_tagline": "Testing",
+				"email": "test@erpnext.com",
+				"password": "test",
+				"chart_of_accounts": "Standard",
+			}
+		)
+
+	_enable_all_roles_for_admin()
+	set_defaults_for_tests()
+	make_exchange_rates()
+	disable_location_dimension()
+	frappe.db.commit()  # nosemgrep: test setup must outlive the tests' rollbacks
+
+
+def make_exchange_rates():
+	"""ERPNext fetches missing rates online; local Currency Exchange records keep tests offline."""
+	for (from_currency, to_currency), rate in TEST_EXCHANGE_RATES.items():
+		if not frappe.db.exists(
+			"Currency Exchange", {"from_currency": from_currency, "to_currency": to_currency}
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Currency Exchange",
+					"date": "2000-01-01",
+					"from_currency": from_currency,
+					"to_currency": to_currency,
+					"exchange_rate": rate,
+					"for_buying": 1,
+					"for_selling": 1,
+				}
+			).insert(ignore_permissions=True)
+
+
+def disable_location_dimension():
+	"""ERPNext's Sales Invoice suite leaves the Location dimension enabled (an isolation bug in ERPNext)."""
+	if frappe.db.exists("Accounting Dimension", "Location"):
+		frappe.db.set_value("Accounting Dimension", "Location", "disabled", 1)

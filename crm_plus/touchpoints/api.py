@@ -1,0 +1,113 @@
+"""Whitelisted reads of one customer's relationship: thin, typed, permission-checked."""
+
+import frappe
+from frappe import _
+from frappe.utils import escape_html, fmt_money
+
+TIMELINE_FIELDS = [
+	"name",
+	"touchpoint_type",
+	"posting_date",
+	"status",
+	"channel",
+	"direction",
+	"reference_doctype",
+	"reference_name",
+	"summary",
+	"user",
+]
+AMOUNT_FIELDS = ["currency", "amount", "base_amount"]
+SUMMARY_FIELDS = [
+	"lifecycle_stage",
+	"account_owner",
+	"last_purchase_date",
+	"last_payment_date",
+	"last_touchpoint_date",
+	"invoice_count",
+	"touchpoints_90d",
+	"avg_days_to_pay",
+	"currency",
+	"lifetime_revenue",
+	"outstanding_amount",
+	"overdue_amount",
+]
+
+
+def _check_customer(customer: str):
+	if not frappe.has_permission("Customer", "read", customer):
+		frappe.throw(
+			_("Not permitted to read Customer {0}").format(customer), frappe.PermissionError
+		)
+
+
+def _can_read_amounts(doctype: str) -> bool:
+	return 1 in frappe.get_meta(doctype).get_permlevel_access("read")
+
+
+@frappe.whitelist()
+def get_timeline(customer: str, start: int = 0, page_length: int = 20) -> list[dict]:
+	"""One customer's touchpoints, newest first, paginated; amounts only for those allowed to see them."""
+	_check_customer(customer)
+	if not frappe.has_permission("Customer Touchpoint", "read"):
+		frappe.throw(_("Not permitted to read Customer Touchpoints"), frappe.PermissionError)
+	fields = TIMELINE_FIELDS + (AMOUNT_FIELDS if _can_read_amounts("Customer Touchpoint") else [])
+	return frappe.get_list(
+		"Customer Touchpoint",
+		filters={"customer": customer},
+		fields=fields,
+		order_by="posting_date desc, name desc",
+		limit_start=max(int(start), 0),
+		limit_page_length=min(max(int(page_length), 1), 100),
+	)
+
+
+@frappe.whitelist()
+def get_relationship_summary(customer: str) -> dict | None:
+	"""The Customer Relationship fields this user may read (financial figures need permlevel 1)."""
+	_check_customer(customer)
+	if not frappe.db.exists("Customer Relationship", customer):
+		return None
+	doc = frappe.get_doc("Customer Relationship", customer)
+	doc.check_permission("read")
+	doc.apply_fieldlevel_read_permissions()
+	return {field: doc.get(field) for field in SUMMARY_FIELDS}
+
+
+@frappe.whitelist()
+def start_backfill() -> None:
+	"""Queue the backfill (CRM Plus Settings button)."""
+	frappe.get_doc("CRM Plus Settings").check_permission("write")
+	from crm_plus.touchpoints.backfill import enqueue_backfill
+
+	enqueue_backfill()
+	frappe.msgprint(_("Backfill queued. Progress is shown here while it runs."), alert=True)
+
+
+def timeline_content(doctype: str, docname: str) -> list[dict]:
+	"""``additional_timeline_content`` hook: a Customer's latest touchpoints in its form timeline."""
+	if doctype != "Customer" or not frappe.has_permission("Customer Touchpoint", "read"):
+		return []
+	limit = frappe.get_cached_doc("CRM Plus Settings").timeline_limit or 50
+	rows = get_timeline(docname, 0, limit)
+	return [
+		{
+			"icon": "call" if row.touchpoint_type in ("Call", "Meeting", "Visit") else "file",
+			"creation": row.posting_date,
+			"content": _timeline_html(row),
+		}
+		for row in rows
+	]
+
+
+def _timeline_html(row) -> str:
+	parts = [f"<b>{escape_html(_(row.touchpoint_type))}</b>"]
+	if row.reference_name:
+		url = f"/app/{frappe.scrub(row.reference_doctype).replace('_', '-')}/{row.reference_name}"
+		parts.append(f'<a href="{escape_html(url)}">{escape_html(row.reference_name)}</a>')
+	if row.get("amount") is not None and row.get("currency"):
+		parts.append(escape_html(fmt_money(row.amount, currency=row.currency)))
+	if row.status != "Active":
+		parts.append(f'<span class="indicator-pill red">{escape_html(_(row.status))}</span>')
+	if row.summary:
+		parts.append(escape_html(row.summary))
+	return " · ".join(parts)

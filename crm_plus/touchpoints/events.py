@@ -1,0 +1,43 @@
+"""Doc events: ERPNext sales, billing and collection documents become customer touchpoints.
+
+Handlers are small and never break billing: the work runs inside a savepoint; if anything unexpected
+fails it is rolled back to that savepoint, written to the Error Log, and the invoice or payment goes
+through. The daily reconciliation (``reconcile.py``) heals whatever a failed handler left out.
+"""
+
+import frappe
+from frappe import _
+
+from crm_plus.touchpoints import recorder
+from crm_plus.touchpoints.sources import get_source
+
+SAVEPOINT = "crm_plus_touchpoint"
+
+
+def on_submit(doc, method=None):
+	if get_source(doc.doctype) and touchpoints_enabled():
+		_safely(recorder.record, doc)
+
+
+def on_cancel(doc, method=None):
+	if get_source(doc.doctype):
+		_safely(recorder.cancel, doc)
+
+
+def touchpoints_enabled() -> bool:
+	return bool(frappe.get_cached_doc("CRM Plus Settings").enable_touchpoints)
+
+
+def _safely(handler, doc):
+	frappe.db.savepoint(SAVEPOINT)
+	try:
+		handler(doc.doctype, [doc.name])
+	except Exception:
+		frappe.db.rollback(save_point=SAVEPOINT)
+		frappe.log_error(
+			title=_("crm_plus could not update the touchpoints of {0} {1}").format(_(doc.doctype), doc.name),
+			reference_doctype=doc.doctype,
+			reference_name=doc.name,
+		)
+	else:
+		frappe.db.release_savepoint(SAVEPOINT)

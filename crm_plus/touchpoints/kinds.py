@@ -1,0 +1,54 @@
+"""Touchpoint kinds and the rules that decide them.
+
+Plain Python on purpose: no ``frappe`` import, so the rules are unit-tested without a bench.
+"""
+
+# Touchpoint types written by crm_plus from ERPNext documents; staff cannot log these by hand,
+# or a hand-typed "Invoice" would count as revenue that never happened.
+SYSTEM_TYPES = frozenset(
+	{"Quotation", "Sales Order", "Delivery", "Invoice", "Credit Note", "Payment", "Refund", "Dunning", "Overdue"}
+)
+MANUAL_TYPES = frozenset({"Feedback", "Call", "Meeting", "Email", "Visit", "Complaint", "Other"})
+ALL_TYPES = SYSTEM_TYPES | MANUAL_TYPES
+
+# Events that happen to a customer without anybody contacting them; they do not count as contact
+# ("last touchpoint", "touchpoints in the last 90 days").
+NON_CONTACT_TYPES = frozenset({"Overdue"})
+
+ACTIVE = "Active"
+CANCELLED = "Cancelled"
+
+# ERPNext documents that become touchpoints, in the order a sale usually runs.
+SOURCE_DOCTYPES = (
+	"Quotation",
+	"Sales Order",
+	"Delivery Note",
+	"Sales Invoice",
+	"Payment Entry",
+	"Journal Entry",
+	"Dunning",
+)
+
+
+def invoice_type(is_return: int | bool) -> str:
+	"""A Sales Invoice is an Invoice touchpoint, its return a Credit Note."""
+	return "Credit Note" if is_return else "Invoice"
+
+
+def payment_type(payment_type: str) -> str | None:
+	"""Receive from a customer is a Payment, Pay to a customer is a Refund; anything else is not ours."""
+	return {"Receive": "Payment", "Pay": "Refund"}.get(payment_type)
+
+
+def settlement_type(net_credit: float) -> str:
+	"""A Journal Entry that credits a customer's receivable settles invoices (Payment); a net debit refunds."""
+	return "Refund" if net_credit < 0 else "Payment"
+
+
+def validate_manual(touchpoint_type: str, reference_name: str | None) -> str | None:
+	"""Return the reason a hand-logged touchpoint is refused, or None if it is fine."""
+	if touchpoint_type not in ALL_TYPES:
+		return "unknown"
+	if touchpoint_type in SYSTEM_TYPES and not reference_name:
+		return "system"
+	return None

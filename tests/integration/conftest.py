@@ -1,0 +1,51 @@
+"""Integration tests run against a real Frappe/ERPNext site.
+
+The site is ``$CRM_PLUS_SITE`` (default ``crm.test``) in the bench at ``$CRM_PLUS_BENCH`` (default
+``~/frappe-bench``). Frappe is initialised the way ``bench run-tests`` does it: current directory at
+``<bench>/sites``, ``frappe.flags.in_test`` set, the app's ``before_tests`` hook run, ERPNext's test records
+made. ``tests/conftest.py`` leaves this folder out when there is no such site. Every test is rolled back afterwards, so tests run in any order.
+"""
+
+import os
+from pathlib import Path
+
+import frappe
+import pytest
+
+BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
+SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
+
+# ERPNext doctypes whose test records crm_plus's tests use (customers, items, accounts of _Test Company)
+TEST_RECORD_DOCTYPES = ("Sales Invoice", "Payment Entry", "Delivery Note", "Quotation", "Sales Order")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site():
+	os.chdir(BENCH / "sites")
+	frappe.init(site=SITE, sites_path=".")
+	frappe.connect()
+	if not frappe.conf.allow_tests:
+		frappe.destroy()
+		pytest.exit(f"site {SITE} does not allow tests: bench --site {SITE} set-config allow_tests true", 2)
+	frappe.flags.in_test = True
+	frappe.clear_cache()
+	for fn in frappe.get_hooks("before_tests", app_name="crm_plus"):
+		frappe.get_attr(fn)()
+	from frappe.test_runner import make_test_records
+
+	for doctype in TEST_RECORD_DOCTYPES:
+		make_test_records(doctype, commit=True)
+	frappe.set_user("Administrator")
+	yield SITE
+	frappe.db.rollback()
+	frappe.destroy()
+
+
+@pytest.fixture(autouse=True)
+def rollback(site):
+	"""Each test sees the site as the session left it and leaves nothing behind."""
+	frappe.db.rollback()
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.local.flags.pop("in_import", None)
