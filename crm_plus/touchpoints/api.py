@@ -35,9 +35,7 @@ SUMMARY_FIELDS = [
 
 def _check_customer(customer: str):
 	if not frappe.has_permission("Customer", "read", customer):
-		frappe.throw(
-			_("Not permitted to read Customer {0}").format(customer), frappe.PermissionError
-		)
+		frappe.throw(_("Not permitted to read Customer {0}").format(customer), frappe.PermissionError)
 
 
 def _can_read_amounts(doctype: str) -> bool:

@@ -27,7 +27,8 @@ def _cursor_key(doctype: str) -> str:
 def backfill(
 	chunk: int = CHUNK, progress: Callable[[str, int, int], None] | None = None, restart: bool = False
 ) -> dict:
-	"""Write the touchpoints of every submitted source document, then refresh every relationship.
+	"""Write the touchpoints of every submitted or cancelled source document, then refresh every
+	relationship.
 
 	``progress(step, done, total)`` is called after each chunk. Returns rows written per doctype.
 	"""
@@ -37,15 +38,19 @@ def backfill(
 		if restart:
 			frappe.cache.delete_value(key)
 		table = DocType(source.doctype)
-		total = frappe.db.count(source.doctype, {"docstatus": 1})
+		total = frappe.db.count(source.doctype, {"docstatus": ("in", (1, 2))})
 		after = frappe.cache.get_value(key) or ""
-		done = 0 if not after else frappe.db.count(source.doctype, {"docstatus": 1, "name": ("<=", after)})
+		done = (
+			0
+			if not after
+			else frappe.db.count(source.doctype, {"docstatus": ("in", (1, 2)), "name": ("<=", after)})
+		)
 		written[source.doctype] = 0
 		while True:
 			names = (
 				frappe.qb.from_(table)
 				.select(table.name)
-				.where((table.docstatus == 1) & (table.name > after))
+				.where(table.docstatus.isin([1, 2]) & (table.name > after))
 				.orderby(table.name)
 				.limit(chunk)
 			).run(pluck=True)
@@ -59,7 +64,9 @@ def backfill(
 				progress(source.doctype, done, total)
 		frappe.cache.delete_value(key)
 	written["Overdue"] = insert_select(overdue_invoices(frappe.utils.today()))
-	relationship.refresh_all(progress=(lambda d, t: progress(_("Customer Relationship"), d, t)) if progress else None)
+	relationship.refresh_all(
+		progress=(lambda d, t: progress(_("Customer Relationship"), d, t)) if progress else None
+	)
 	return written
 
 

@@ -6,7 +6,17 @@ Plain Python on purpose: no ``frappe`` import, so the rules are unit-tested with
 # Touchpoint types written by crm_plus from ERPNext documents; staff cannot log these by hand,
 # or a hand-typed "Invoice" would count as revenue that never happened.
 SYSTEM_TYPES = frozenset(
-	{"Quotation", "Sales Order", "Delivery", "Invoice", "Credit Note", "Payment", "Refund", "Dunning", "Overdue"}
+	{
+		"Quotation",
+		"Sales Order",
+		"Delivery",
+		"Invoice",
+		"Credit Note",
+		"Payment",
+		"Refund",
+		"Dunning",
+		"Overdue",
+	}
 )
 MANUAL_TYPES = frozenset({"Feedback", "Call", "Meeting", "Email", "Visit", "Complaint", "Other"})
 ALL_TYPES = SYSTEM_TYPES | MANUAL_TYPES

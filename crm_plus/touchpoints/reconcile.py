@@ -16,8 +16,6 @@ from crm_plus.touchpoints import relationship
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 from crm_plus.touchpoints.sources import SOURCES, insert_select, overdue_invoices
 
-TP = DocType("Customer Touchpoint")
-
 
 def daily():
 	"""Scheduler entry point (daily_long)."""
@@ -44,6 +42,7 @@ def reconcile(as_of=None, overdue: bool = True, refresh: bool = True) -> dict:
 
 def _cancel_orphans(doctype: str) -> int:
 	"""Active touchpoints whose source is cancelled (docstatus 2) or no longer exists."""
+	TP = frappe.qb.DocType("Customer Touchpoint")
 	src = DocType(doctype)
 	orphans = (
 		frappe.qb.from_(TP)

@@ -10,8 +10,6 @@ from crm_plus.touchpoints import relationship
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 from crm_plus.touchpoints.sources import get_source
 
-TP = DocType("Customer Touchpoint")
-
 
 def record(doctype: str, names: Sequence[str]) -> int:
 	"""Write the touchpoints of submitted documents (idempotent) and refresh their customers."""
@@ -22,6 +20,7 @@ def record(doctype: str, names: Sequence[str]) -> int:
 
 def cancel(doctype: str, names: Sequence[str]) -> int:
 	"""Mark the touchpoints of cancelled or deleted documents Cancelled; never delete them."""
+	TP = frappe.qb.DocType("Customer Touchpoint")
 	customers = customers_of(doctype, names)
 	if not customers:
 		return 0
@@ -39,6 +38,7 @@ def cancel(doctype: str, names: Sequence[str]) -> int:
 
 
 def customers_of(doctype: str, names: Sequence[str]) -> list[str]:
+	TP = frappe.qb.DocType("Customer Touchpoint")
 	return (
 		frappe.qb.from_(TP)
 		.select(TP.customer)

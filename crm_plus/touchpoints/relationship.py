@@ -4,7 +4,8 @@ One code path serves every caller: a doc event refreshes the one customer it tou
 indexed aggregate queries), the daily job and the backfill refresh every customer in chunks. Figures
 are therefore never drifted sums: each refresh is exact for the customers it covers.
 
-Amounts are in the default company's currency (base amounts); revenue is the net total (before taxes)
+Amounts are base amounts, shown in the currency of the company the customer is billed by (with several
+companies in different currencies the sum mixes currencies: a known limit); revenue is the net total (before taxes)
 of submitted Sales Invoices, so credit notes, which carry negative totals, reduce it.
 """
 
@@ -97,6 +98,7 @@ def _billing(params):
 		update `tabCustomer Relationship` r
 		left join (
 			select si.customer,
+				max(si.company) as company,
 				sum(si.base_net_total) as revenue,
 				sum(case when si.is_return = 0 then 1 else 0 end) as invoices,
 				min(case when si.is_return = 0 then si.posting_date end) as first_purchase,
@@ -108,7 +110,9 @@ def _billing(params):
 			where si.docstatus = 1 {_in("si.customer", params)}
 			group by si.customer
 		) s on s.customer = r.name
-		set r.lifetime_revenue = coalesce(s.revenue, 0),
+		left join `tabCompany` co on co.name = s.company
+		set r.currency = coalesce(co.default_currency, r.currency),
+			r.lifetime_revenue = coalesce(s.revenue, 0),
 			r.invoice_count = coalesce(s.invoices, 0),
 			r.first_purchase_date = s.first_purchase,
 			r.last_purchase_date = s.last_purchase,

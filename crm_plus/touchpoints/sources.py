@@ -3,7 +3,7 @@
 Every source is a ``frappe.qb`` SELECT that yields rows in ``COLUMNS`` order. The live doc event, the
 backfill and the reconciliation all run the *same* select (narrowed to one document, to a chunk, or to
 the documents that have no touchpoint yet), so history and live hooks always produce identical records.
-Rows are written with ``INSERT IGNORE`` against the unique key (reference_doctype, reference_name,
+Rows are written with ``INSERT ... ON DUPLICATE KEY UPDATE`` (a no-op) against the unique key (reference_doctype, reference_name,
 touchpoint_type, customer): a handler called twice, or a job run twice, cannot write a second touchpoint.
 """
 
@@ -14,11 +14,9 @@ import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.custom import ConstantColumn
 from frappe.query_builder.functions import Coalesce, GroupConcat, Max, Now, Sum
-from pypika.terms import NullValue
+from pypika.terms import NullValue, PseudoColumn
 
-from crm_plus.touchpoints.kinds import ACTIVE
-
-TP = DocType("Customer Touchpoint")
+from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 
 COLUMNS = (
 	"customer",
@@ -39,6 +37,7 @@ COLUMNS = (
 	"modified_by",
 	"creation",
 	"modified",
+	"name",
 )
 
 
@@ -46,9 +45,20 @@ def _const(value):
 	return ConstantColumn(value)
 
 
-def _standard():
-	"""status, owner, modified_by, creation, modified."""
-	return [_const(ACTIVE), _const("Administrator"), _const("Administrator"), Now(), Now()]
+# Customer Touchpoint is named by autoincrement, which Frappe v15 backs with this MariaDB sequence
+NEXT_NAME = PseudoColumn("nextval(`customer_touchpoint_id_seq`)")
+
+
+def _standard(t):
+	"""status (Cancelled for a cancelled source), owner, modified_by, creation, modified, name."""
+	return [
+		Case().when(t.docstatus == 2, CANCELLED).else_(ACTIVE),
+		_const("Administrator"),
+		_const("Administrator"),
+		Now(),
+		Now(),
+		NEXT_NAME,
+	]
 
 
 @dataclass(frozen=True)
@@ -67,10 +77,11 @@ class Source:
 		after: str | None = None,
 		upto: str | None = None,
 	):
-		"""Touchpoint rows of submitted documents, optionally narrowed to names, a name range, or those
-		that have no touchpoint yet."""
+		"""Touchpoint rows of submitted (and cancelled: their touchpoint is Cancelled) documents, optionally
+		narrowed to names, a name range, or those that have no touchpoint yet."""
+		TP = frappe.qb.DocType("Customer Touchpoint")
 		t = self.table
-		q = self.build(t).where(t.docstatus == 1)
+		q = self.build(t).where(t.docstatus.isin([1, 2]))
 		if names is not None:
 			q = q.where(t.name.isin(list(names)))
 		if after is not None:
@@ -104,7 +115,7 @@ def _quotation(t):
 			t.base_grand_total,
 			t.title,
 			t.owner,
-			*_standard(),
+			*_standard(t),
 		)
 		.where(t.quotation_to == "Customer")
 	)
@@ -125,7 +136,7 @@ def _sales_order(t):
 		t.base_grand_total,
 		t.po_no,
 		t.owner,
-		*_standard(),
+		*_standard(t),
 	)
 
 
@@ -144,7 +155,7 @@ def _delivery_note(t):
 		t.base_grand_total,
 		t.return_against,
 		t.owner,
-		*_standard(),
+		*_standard(t),
 	)
 
 
@@ -163,7 +174,7 @@ def _sales_invoice(t):
 		t.base_grand_total,
 		t.return_against,
 		t.owner,
-		*_standard(),
+		*_standard(t),
 	)
 
 
@@ -191,7 +202,7 @@ def _payment_entry(t):
 			Case().when(receive, t.base_paid_amount).else_(t.base_received_amount),
 			paid_against,
 			t.owner,
-			*_standard(),
+			*_standard(t),
 		)
 		.where((t.party_type == "Customer") & t.payment_type.isin(["Receive", "Pay"]))
 	)
@@ -219,7 +230,7 @@ def _journal_entry(t):
 			net,
 			GroupConcat(row.reference_name).distinct(),
 			t.owner,
-			*_standard(),
+			*_standard(t),
 		)
 		.where((row.party_type == "Customer") & (row.reference_type == "Sales Invoice"))
 		.groupby(t.name, row.party)
@@ -247,7 +258,7 @@ def _dunning(t):
 		t.grand_total * Coalesce(t.conversion_rate, 1),
 		invoices,
 		t.owner,
-		*_standard(),
+		*_standard(t),
 	)
 
 
@@ -292,9 +303,9 @@ def overdue_invoices(as_of):
 			Case()
 			.when(si.party_account_currency == si.currency, si.outstanding_amount * si.conversion_rate)
 			.else_(si.outstanding_amount),
-			si.name,
+			NullValue(),
 			si.owner,
-			*_standard(),
+			*_standard(si),
 		)
 		.where(
 			(si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0) & (si.due_date < as_of)
@@ -303,8 +314,12 @@ def overdue_invoices(as_of):
 
 
 def insert_select(select) -> int:
-	"""INSERT IGNORE the rows of a touchpoint SELECT; return how many were new."""
+	"""Insert the rows of a touchpoint SELECT, skipping those that exist; return how many were new."""
 	sql, params = select.walk()
 	columns = ", ".join(f"`{c}`" for c in COLUMNS)
-	frappe.db.sql(f"insert ignore into `tabCustomer Touchpoint` ({columns}) {sql}", params)  # nosemgrep
+	# only a duplicate (the unique source key) is skipped; any other error still raises
+	frappe.db.sql(
+		f"insert into `tabCustomer Touchpoint` ({columns}) {sql} on duplicate key update `tabCustomer Touchpoint`.`idx` = `tabCustomer Touchpoint`.`idx`",  # nosemgrep
+		params,
+	)
 	return frappe.db._cursor.rowcount

@@ -19,15 +19,18 @@ SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
 TEST_RECORD_DOCTYPES = ("Sales Invoice", "Payment Entry", "Delivery Note", "Quotation", "Sales Order")
 
 
+# connect while collecting, so test modules can import code that needs a site
+os.chdir(BENCH / "sites")
+frappe.init(site=SITE, sites_path=".")
+frappe.connect()
+if not frappe.conf.allow_tests:
+	frappe.destroy()
+	pytest.exit(f"site {SITE} does not allow tests: bench --site {SITE} set-config allow_tests true", 2)
+frappe.flags.in_test = True
+
+
 @pytest.fixture(scope="session", autouse=True)
 def site():
-	os.chdir(BENCH / "sites")
-	frappe.init(site=SITE, sites_path=".")
-	frappe.connect()
-	if not frappe.conf.allow_tests:
-		frappe.destroy()
-		pytest.exit(f"site {SITE} does not allow tests: bench --site {SITE} set-config allow_tests true", 2)
-	frappe.flags.in_test = True
 	frappe.clear_cache()
 	for fn in frappe.get_hooks("before_tests", app_name="crm_plus"):
 		frappe.get_attr(fn)()

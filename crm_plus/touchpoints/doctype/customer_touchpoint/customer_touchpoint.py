@@ -27,9 +27,9 @@ class CustomerTouchpoint(Document):
 	def on_trash(self):
 		if self.reference_name:
 			frappe.throw(
-				_("Touchpoints recorded from {0} cannot be deleted; cancel the source document instead.").format(
-					_(self.reference_doctype)
-				)
+				_(
+					"Touchpoints recorded from {0} cannot be deleted; cancel the source document instead."
+				).format(_(self.reference_doctype))
 			)
 
 	def after_delete(self):
@@ -43,7 +43,9 @@ class CustomerTouchpoint(Document):
 	def validate_type(self):
 		if validate_manual(self.touchpoint_type, self.reference_name) == "system":
 			frappe.throw(
-				_("{0}: {1} is recorded automatically from ERPNext documents. Log one of {2} instead.").format(
+				_(
+					"{0}: {1} is recorded automatically from ERPNext documents. Log one of {2} instead."
+				).format(
 					_("Touchpoint Type"),
 					_(self.touchpoint_type),
 					", ".join(_(t) for t in sorted(MANUAL_TYPES)),

@@ -1,0 +1,172 @@
+"""Touchpoint benchmarks on a real site: hook overhead, backfill throughput, timeline read.
+
+Run from the bench's sites folder with the bench's Python:
+
+    cd ~/frappe-bench/sites
+    ../env/bin/python /path/to/crm_plus/benchmarks/touchpoints.py --site crm.test
+
+Targets (issue #3): hook overhead <= 5 % of a Sales Invoice / Payment Entry submit; backfill
+>= 20,000 source documents per second; timeline read p95 <= 20 ms for a customer with 10,000 touchpoints.
+The generated data is removed at the end (``--keep`` leaves it).
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import frappe
+
+
+def _median_ms(samples):
+	return round(statistics.median(samples) * 1000, 2)
+
+
+def _p95_ms(samples):
+	return round(sorted(samples)[int(len(samples) * 0.95) - 1] * 1000, 2)
+
+
+def hook_overhead(rounds: int = 30) -> dict:
+	"""Median submit time with crm_plus's handlers on and off, interleaved in the same run."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+	from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import create_sales_invoice
+
+	settings = frappe.get_single("CRM Plus Settings")
+	timings = {"invoice": {True: [], False: []}, "payment": {True: [], False: []}}
+	for i in range(rounds * 2 + 4):
+		enabled = i % 2 == 0
+		settings.db_set("enable_touchpoints", int(enabled))
+		frappe.clear_document_cache("CRM Plus Settings", "CRM Plus Settings")
+		si = create_sales_invoice(do_not_submit=True, rate=100 + i)
+		start = time.perf_counter()
+		si.submit()
+		si_time = time.perf_counter() - start
+		pe = get_payment_entry("Sales Invoice", si.name, bank_account="_Test Bank - _TC")
+		pe.reference_no, pe.reference_date = "BENCH", frappe.utils.nowdate()
+		pe.insert()
+		start = time.perf_counter()
+		pe.submit()
+		pe_time = time.perf_counter() - start
+		frappe.db.rollback()
+		if i >= 4:  # warm-up rounds are discarded
+			timings["invoice"][enabled].append(si_time)
+			timings["payment"][enabled].append(pe_time)
+	settings.db_set("enable_touchpoints", 1)
+	frappe.db.commit()
+	out = {}
+	for kind, t in timings.items():
+		on, off = _median_ms(t[True]), _median_ms(t[False])
+		out[kind] = {"on_ms": on, "off_ms": off, "overhead_pct": round((on - off) / off * 100, 1)}
+	return out
+
+
+def backfill_throughput() -> dict:
+	from crm_plus.touchpoints import backfill
+	from crm_plus.touchpoints.sources import SOURCES
+
+	frappe.db.sql("delete from `tabCustomer Touchpoint` where customer like 'BENCH-%%'")
+	frappe.db.commit()
+	docs = sum(frappe.db.count(dt, {"docstatus": 1}) for dt in SOURCES)
+	start = time.perf_counter()
+	written = backfill.backfill(restart=True)
+	elapsed = time.perf_counter() - start
+	frappe.db.commit()
+	return {
+		"source_documents": docs,
+		"touchpoints_written": sum(written.values()),
+		"seconds": round(elapsed, 2),
+		"docs_per_second": round(docs / elapsed),
+	}
+
+
+def timeline_read(touchpoints: int = 10_000, reads: int = 200) -> dict:
+	from crm_plus.touchpoints.api import get_timeline
+
+	customer = "BENCH-CUST-000000"
+	now = frappe.utils.now_datetime()
+	today = frappe.utils.getdate()
+	frappe.db.bulk_insert(
+		"Customer Touchpoint",
+		[
+			"customer",
+			"touchpoint_type",
+			"channel",
+			"direction",
+			"posting_date",
+			"status",
+			"summary",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		(
+			[
+				customer,
+				"Call",
+				"Phone",
+				"Outbound",
+				frappe.utils.add_days(today, -(i % 1500)),
+				"Active",
+				f"call {i}",
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+			]
+			for i in range(touchpoints)
+		),
+	)
+	frappe.db.commit()
+	have = frappe.db.count("Customer Touchpoint", {"customer": customer})
+	samples = []
+	for i in range(reads):
+		start = time.perf_counter()
+		get_timeline(customer, start=(i % 10) * 20, page_length=20)
+		samples.append(time.perf_counter() - start)
+	return {"touchpoints": have, "reads": reads, "median_ms": _median_ms(samples), "p95_ms": _p95_ms(samples)}
+
+
+def main():
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument("--site", default="crm.test")
+	parser.add_argument("--customers", type=int, default=10_000)
+	parser.add_argument("--invoices", type=int, default=200_000)
+	parser.add_argument("--payments", type=int, default=150_000)
+	parser.add_argument("--rounds", type=int, default=30)
+	parser.add_argument("--keep", action="store_true", help="keep the generated data")
+	args = parser.parse_args()
+
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	frappe.flags.in_test = True  # ERPNext's test factories expect it
+	from benchmarks import datagen
+
+	results = {"hook_overhead": hook_overhead(args.rounds)}
+	print(json.dumps(results, indent=1), flush=True)
+	datagen.remove()
+	start = time.perf_counter()
+	results["generated"] = datagen.generate(args.customers, args.invoices, args.payments)
+	results["generated"]["seconds"] = round(time.perf_counter() - start, 1)
+	try:
+		results["backfill"] = backfill_throughput()
+		print(json.dumps(results, indent=1), flush=True)
+		results["timeline"] = timeline_read()
+	finally:
+		if not args.keep:
+			datagen.remove()
+	print(json.dumps(results, indent=1))
+	out = Path(__file__).parent / "results"
+	out.mkdir(exist_ok=True)
+	(out / "touchpoints.json").write_text(json.dumps(results, indent=1))
+	frappe.destroy()
+
+
+if __name__ == "__main__":
+	main()

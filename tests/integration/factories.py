@@ -1,0 +1,95 @@
+"""Small helpers over ERPNext's own test factories, so every test works on its own fresh customer."""
+
+import frappe
+from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import create_sales_invoice
+from frappe.utils import nowdate
+
+BANK = "_Test Bank - _TC"
+
+
+def make_customer(account_manager: str | None = None, **extra) -> str:
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": f"_CRM Test {frappe.generate_hash(length=8)}",
+			"customer_group": "_Test Customer Group",
+			"territory": "_Test Territory",
+			"account_manager": account_manager,
+			**extra,
+		}
+	).insert()
+	return doc.name
+
+
+def invoice(customer: str, rate: float = 100, qty: float = 1, **kwargs):
+	"""A submitted Sales Invoice made by ERPNext's own factory."""
+	return create_sales_invoice(customer=customer, rate=rate, qty=qty, **kwargs)
+
+
+def credit_note(against, qty: float = -1, rate: float | None = None):
+	return create_sales_invoice(
+		customer=against.customer,
+		is_return=1,
+		return_against=against.name,
+		qty=qty,
+		rate=rate if rate is not None else against.items[0].rate,
+		posting_date=against.posting_date,
+		currency=against.currency,
+		conversion_rate=against.conversion_rate,
+		debit_to=against.debit_to,
+	)
+
+
+def pay(*invoices, posting_date=None, submit: bool = True):
+	"""One Payment Entry that settles all the given invoices in full."""
+	first, *rest = invoices
+	pe = get_payment_entry("Sales Invoice", first.name, bank_account=BANK)
+	for si in rest:
+		pe.append(
+			"references",
+			{
+				"reference_doctype": "Sales Invoice",
+				"reference_name": si.name,
+				"due_date": si.due_date,
+				"total_amount": si.grand_total,
+				"outstanding_amount": si.outstanding_amount,
+				"allocated_amount": si.outstanding_amount,
+			},
+		)
+	total = sum(si.outstanding_amount for si in invoices)
+	pe.paid_amount = total
+	pe.received_amount = total * (pe.source_exchange_rate or 1) / (pe.target_exchange_rate or 1)
+	pe.reference_no = "CRM-TEST"
+	pe.reference_date = posting_date or nowdate()
+	if posting_date:
+		pe.posting_date = posting_date
+	pe.insert()
+	if submit:
+		pe.submit()
+	return pe
+
+
+def touchpoints(customer: str, **filters) -> list[dict]:
+	return frappe.get_all(
+		"Customer Touchpoint",
+		filters={"customer": customer, **filters},
+		fields=[
+			"touchpoint_type",
+			"status",
+			"reference_doctype",
+			"reference_name",
+			"amount",
+			"base_amount",
+			"currency",
+			"posting_date",
+			"summary",
+			"direction",
+			"company",
+		],
+		order_by="name asc",
+	)
+
+
+def relationship(customer: str):
+	return frappe.get_doc("Customer Relationship", customer)

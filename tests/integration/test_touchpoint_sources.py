@@ -1,0 +1,117 @@
+"""Quotation, Sales Order, Delivery Note, Journal Entry and Dunning touchpoints."""
+
+import frappe
+from erpnext.accounts.doctype.sales_invoice.sales_invoice import create_dunning
+from erpnext.selling.doctype.quotation.test_quotation import make_quotation
+from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
+from erpnext.selling.doctype.sales_order.test_sales_order import make_sales_order
+from frappe.utils import add_days, flt, nowdate
+
+from tests.integration.factories import invoice, make_customer, touchpoints
+
+
+def test_customer_quotation_is_a_touchpoint_lead_quotation_is_not():
+	customer = make_customer()
+	qtn = make_quotation(party_name=customer, qty=2, rate=150)
+	rows = touchpoints(customer)
+	assert [(r.touchpoint_type, r.reference_name, flt(r.amount)) for r in rows] == [
+		("Quotation", qtn.name, 300)
+	]
+
+	lead = frappe.get_doc(
+		{"doctype": "Lead", "lead_name": "CRM Plus Lead", "company_name": "Lead Co"}
+	).insert()
+	lead_qtn = make_quotation(party_name=lead.name, do_not_save=True)
+	lead_qtn.quotation_to = "Lead"
+	lead_qtn.insert()
+	lead_qtn.submit()
+	assert not frappe.db.exists("Customer Touchpoint", {"reference_name": lead_qtn.name})
+
+
+def test_sales_order_and_delivery_note_are_touchpoints():
+	customer = make_customer()
+	so = make_sales_order(customer=customer, qty=3, rate=100)
+	dn = make_delivery_note(so.name)
+	dn.insert()
+	dn.submit()
+	got = sorted((r.touchpoint_type, r.reference_name, flt(r.amount)) for r in touchpoints(customer))
+	assert got == sorted([("Sales Order", so.name, 300), ("Delivery", dn.name, 300)])
+
+
+def test_journal_entry_settling_an_invoice_is_a_collection():
+	customer = make_customer()
+	si = invoice(customer, rate=400)
+	je = frappe.new_doc("Journal Entry")
+	je.company = "_Test Company"
+	je.posting_date = nowdate()
+	je.append(
+		"accounts",
+		{
+			"account": "Debtors - _TC",
+			"party_type": "Customer",
+			"party": customer,
+			"credit_in_account_currency": 400,
+			"reference_type": "Sales Invoice",
+			"reference_name": si.name,
+			"cost_center": "_Test Cost Center - _TC",
+		},
+	)
+	je.append(
+		"accounts",
+		{
+			"account": "_Test Bank - _TC",
+			"debit_in_account_currency": 400,
+			"cost_center": "_Test Cost Center - _TC",
+		},
+	)
+	je.insert()
+	je.submit()
+
+	rows = touchpoints(customer, reference_doctype="Journal Entry")
+	assert [(r.touchpoint_type, r.direction, flt(r.base_amount), r.summary) for r in rows] == [
+		("Payment", "Inbound", 400, si.name)
+	]
+	rel = frappe.get_doc("Customer Relationship", customer)
+	assert flt(rel.outstanding_amount) == 0 and rel.last_payment_date
+
+	# a journal entry that touches no customer invoice is not a touchpoint
+	other = frappe.new_doc("Journal Entry")
+	other.company = "_Test Company"
+	other.posting_date = nowdate()
+	other.append(
+		"accounts",
+		{
+			"account": "_Test Bank - _TC",
+			"debit_in_account_currency": 10,
+			"cost_center": "_Test Cost Center - _TC",
+		},
+	)
+	other.append(
+		"accounts",
+		{
+			"account": "_Test Cash - _TC",
+			"credit_in_account_currency": 10,
+			"cost_center": "_Test Cost Center - _TC",
+		},
+	)
+	other.insert()
+	other.submit()
+	assert not frappe.db.exists("Customer Touchpoint", {"reference_name": other.name})
+
+
+def test_dunning_is_a_collection_touchpoint():
+	customer = make_customer()
+	si = invoice(customer, rate=100, posting_date=add_days(nowdate(), -60), do_not_submit=True)
+	si.due_date = add_days(nowdate(), -30)
+	si.payment_schedule = []
+	si.save()
+	si.submit()
+	dunning = create_dunning(si.name)
+	dunning.insert()
+	dunning.submit()
+
+	rows = touchpoints(customer, touchpoint_type="Dunning")
+	assert [(r.reference_name, r.summary, r.direction) for r in rows] == [(dunning.name, si.name, "Outbound")]
+	assert flt(rows[0].amount) == flt(dunning.grand_total)
+	dunning.cancel()
+	assert touchpoints(customer, touchpoint_type="Dunning")[0].status == "Cancelled"
