@@ -29,7 +29,7 @@ def test_timeline_is_newest_first_and_paginated():
 
 	page1 = get_timeline(customer, start=0, page_length=2)
 	page2 = get_timeline(customer, start=2, page_length=2)
-	assert [r.reference_name for r in page1][0] == si.name
+	assert page1[0].reference_name == si.name
 	dates = [r.posting_date for r in page1 + page2]
 	assert dates == sorted(dates, reverse=True) and len(dates) == 4
 
