@@ -14,6 +14,27 @@ PREFIX = "BENCH-"
 COMPANY = "_Test Company"
 
 
+def bulk(doctype: str, fields: list[str], rows, chunk: int = 5000) -> None:
+	"""Multi-row INSERTs with bound parameters (frappe.db.bulk_insert renders every value through pypika,
+	which is too slow for a million rows)."""
+	columns = ", ".join(f"`{f}`" for f in fields)
+	one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+	batch = []
+	for row in rows:
+		batch.append(row)
+		if len(batch) == chunk:
+			_flush(doctype, columns, one, batch)
+			batch = []
+	if batch:
+		_flush(doctype, columns, one, batch)
+
+
+def _flush(doctype, columns, one, batch):
+	values = ", ".join([one] * len(batch))
+	params = [v for row in batch for v in row]
+	frappe.db.sql(f"insert into `tab{doctype}` ({columns}) values {values}", params)  # nosemgrep
+
+
 def _std(name, now):
 	return [name, now, now, "Administrator", "Administrator"]
 
@@ -28,7 +49,7 @@ def generate(
 	now = frappe.utils.now_datetime()
 	today = date.today()
 	cust_names = [f"{PREFIX}CUST-{i:06d}" for i in range(customers)]
-	frappe.db.bulk_insert(
+	bulk(
 		"Customer",
 		[*STD, "customer_name", "customer_type", "customer_group", "territory", "docstatus", "disabled"],
 		([*_std(n, now), n, "Company", "_Test Customer Group", "_Test Territory", 0, 0] for n in cust_names),
@@ -65,7 +86,7 @@ def generate(
 				"Debtors - _TC",
 			]
 		)
-	frappe.db.bulk_insert(
+	bulk(
 		"Sales Invoice",
 		[
 			*STD,
@@ -126,7 +147,7 @@ def generate(
 					amount,
 				]
 			)
-	frappe.db.bulk_insert(
+	bulk(
 		"Payment Entry",
 		[
 			*STD,
@@ -145,7 +166,7 @@ def generate(
 		],
 		pe_rows,
 	)
-	frappe.db.bulk_insert(
+	bulk(
 		"Payment Entry Reference",
 		[
 			*STD,

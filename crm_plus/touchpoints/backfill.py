@@ -14,7 +14,7 @@ from frappe.query_builder import DocType
 from frappe.utils import now_datetime
 
 from crm_plus.touchpoints import relationship
-from crm_plus.touchpoints.sources import SOURCES, insert_select, overdue_invoices
+from crm_plus.touchpoints.sources import SOURCES, insert_select, overdue_count, overdue_invoices
 
 CHUNK = 20000
 JOB_ID = "crm_plus_backfill"
@@ -56,14 +56,15 @@ def backfill(
 			).run(pluck=True)
 			if not names:
 				break
-			written[source.doctype] += source.insert(after=after, upto=names[-1])
+			written[source.doctype] += source.insert_range(after, names[-1], len(names))
 			after = names[-1]
 			done += len(names)
 			frappe.cache.set_value(key, after, expires_in_sec=86400)
 			if progress:
 				progress(source.doctype, done, total)
 		frappe.cache.delete_value(key)
-	written["Overdue"] = insert_select(overdue_invoices(frappe.utils.today()))
+	today = frappe.utils.today()
+	written["Overdue"] = insert_select(overdue_invoices(today), reserve=overdue_count(today))
 	relationship.refresh_all(
 		progress=(lambda d, t: progress(_("Customer Relationship"), d, t)) if progress else None
 	)

@@ -18,7 +18,6 @@ from frappe.utils import add_days, getdate, now_datetime
 from crm_plus.touchpoints.kinds import ACTIVE, NON_CONTACT_TYPES
 
 RECENT_DAYS = 90
-CHUNK = 2000
 
 
 def refresh(customers: Iterable[str] | None = None, as_of=None) -> None:
@@ -46,22 +45,13 @@ def refresh(customers: Iterable[str] | None = None, as_of=None) -> None:
 		frappe.get_attr(fn)(customers, as_of)
 
 
-def refresh_all(as_of=None, chunk: int = CHUNK, progress=None) -> int:
-	"""Refresh every customer, ``chunk`` customers per statement set; returns how many were refreshed."""
-	done, last = 0, ""
-	total = frappe.db.count("Customer")
-	while True:
-		names = frappe.get_all(
-			"Customer", filters={"name": (">", last)}, order_by="name asc", limit=chunk, pluck="name"
-		)
-		if not names:
-			break
-		refresh(names, as_of)
-		done += len(names)
-		last = names[-1]
-		if progress:
-			progress(done, total)
-	return done
+def refresh_all(as_of=None, progress=None) -> int:
+	"""Refresh every customer in one set-based pass: a handful of whole-table statements, no IN lists."""
+	refresh(None, as_of)
+	total = frappe.db.count("Customer Relationship")
+	if progress:
+		progress(total, total)
+	return total
 
 
 def _in(column: str, params: dict) -> str:
@@ -72,13 +62,14 @@ def _ensure_rows(params):
 	"""Create the missing relationship rows; the account owner starts as the Customer's account manager."""
 	frappe.db.sql(
 		f"""
-		insert ignore into `tabCustomer Relationship`
+		insert into `tabCustomer Relationship`
 			(name, customer, customer_name, account_owner, currency, lifecycle_stage,
 			creation, modified, owner, modified_by, docstatus, idx)
 		select c.name, c.name, c.customer_name, c.account_manager, %(currency)s, 'Prospect',
 			%(now)s, %(now)s, 'Administrator', 'Administrator', 0, 0
 		from `tabCustomer` c
 		where 1=1 {_in("c.name", params)}
+		on duplicate key update `tabCustomer Relationship`.`idx` = `tabCustomer Relationship`.`idx`
 		""",
 		params,
 	)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.custom import ConstantColumn
-from frappe.query_builder.functions import Coalesce, GroupConcat, Max, Now, Sum
-from pypika.terms import NullValue, PseudoColumn
+from frappe.query_builder.functions import Coalesce, Count, GroupConcat, Max, Now, Sum
+from pypika.terms import NullValue
 
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 
@@ -37,7 +37,6 @@ COLUMNS = (
 	"modified_by",
 	"creation",
 	"modified",
-	"name",
 )
 
 
@@ -45,19 +44,20 @@ def _const(value):
 	return ConstantColumn(value)
 
 
-# Customer Touchpoint is named by autoincrement, which Frappe v15 backs with this MariaDB sequence
-NEXT_NAME = PseudoColumn("nextval(`customer_touchpoint_id_seq`)")
+def _row(query, *terms):
+	"""SELECT the terms as the touchpoint COLUMNS (aliased, so the select can be used as a derived table)."""
+	assert len(terms) == len(COLUMNS)
+	return query.select(*(term.as_(column) for term, column in zip(terms, COLUMNS, strict=True)))
 
 
 def _standard(t):
-	"""status (Cancelled for a cancelled source), owner, modified_by, creation, modified, name."""
+	"""status (Cancelled for a cancelled source), owner, modified_by, creation, modified."""
 	return [
 		Case().when(t.docstatus == 2, CANCELLED).else_(ACTIVE),
 		_const("Administrator"),
 		_const("Administrator"),
 		Now(),
 		Now(),
-		NEXT_NAME,
 	]
 
 
@@ -65,6 +65,9 @@ def _standard(t):
 class Source:
 	doctype: str
 	build: Callable  # (table) -> SELECT yielding COLUMNS, filtered to the touchpoint-worthy documents
+	# (after, upto) -> an upper bound of the rows a name range yields, for sources with more than one
+	# row per document; others yield at most one row per document
+	rows_bound: Callable | None = None
 
 	@property
 	def table(self):
@@ -93,36 +96,39 @@ class Source:
 			q = q.where(t.name.notin(have))
 		return q
 
-	def insert(self, **narrow) -> int:
+	def insert(self, reserve: int | None = None, **narrow) -> int:
 		"""Write the touchpoints of the selected documents; return how many rows were new."""
-		return insert_select(self.select(**narrow))
+		return insert_select(self.select(**narrow), reserve)
+
+	def insert_range(self, after: str, upto: str, documents: int) -> int:
+		"""Bulk-write the touchpoints of a name range holding ``documents`` submitted/cancelled documents."""
+		bound = self.rows_bound(after, upto) if self.rows_bound else documents
+		return self.insert(reserve=bound, after=after, upto=upto) if bound else 0
 
 
 def _quotation(t):
-	return (
-		frappe.qb.from_(t)
-		.select(
-			t.party_name,
-			_const("Quotation"),
-			_const("System"),
-			_const("Outbound"),
-			_const("Quotation"),
-			t.name,
-			t.company,
-			t.transaction_date,
-			t.currency,
-			t.grand_total,
-			t.base_grand_total,
-			t.title,
-			t.owner,
-			*_standard(t),
-		)
-		.where(t.quotation_to == "Customer")
-	)
+	return _row(
+		frappe.qb.from_(t),
+		t.party_name,
+		_const("Quotation"),
+		_const("System"),
+		_const("Outbound"),
+		_const("Quotation"),
+		t.name,
+		t.company,
+		t.transaction_date,
+		t.currency,
+		t.grand_total,
+		t.base_grand_total,
+		t.title,
+		t.owner,
+		*_standard(t),
+	).where(t.quotation_to == "Customer")
 
 
 def _sales_order(t):
-	return frappe.qb.from_(t).select(
+	return _row(
+		frappe.qb.from_(t),
 		t.customer,
 		_const("Sales Order"),
 		_const("System"),
@@ -141,7 +147,8 @@ def _sales_order(t):
 
 
 def _delivery_note(t):
-	return frappe.qb.from_(t).select(
+	return _row(
+		frappe.qb.from_(t),
 		t.customer,
 		_const("Delivery"),
 		_const("System"),
@@ -160,7 +167,8 @@ def _delivery_note(t):
 
 
 def _sales_invoice(t):
-	return frappe.qb.from_(t).select(
+	return _row(
+		frappe.qb.from_(t),
 		t.customer,
 		Case().when(t.is_return == 1, "Credit Note").else_("Invoice"),
 		_const("System"),
@@ -186,26 +194,23 @@ def _payment_entry(t):
 		.where((ref.parent == t.name) & (ref.parenttype == "Payment Entry"))
 	)
 	receive = t.payment_type == "Receive"
-	return (
-		frappe.qb.from_(t)
-		.select(
-			t.party,
-			Case().when(receive, "Payment").else_("Refund"),
-			_const("System"),
-			Case().when(receive, "Inbound").else_("Outbound"),
-			_const("Payment Entry"),
-			t.name,
-			t.company,
-			t.posting_date,
-			Case().when(receive, t.paid_from_account_currency).else_(t.paid_to_account_currency),
-			Case().when(receive, t.paid_amount).else_(t.received_amount),
-			Case().when(receive, t.base_paid_amount).else_(t.base_received_amount),
-			paid_against,
-			t.owner,
-			*_standard(t),
-		)
-		.where((t.party_type == "Customer") & t.payment_type.isin(["Receive", "Pay"]))
-	)
+	return _row(
+		frappe.qb.from_(t),
+		t.party,
+		Case().when(receive, "Payment").else_("Refund"),
+		_const("System"),
+		Case().when(receive, "Inbound").else_("Outbound"),
+		_const("Payment Entry"),
+		t.name,
+		t.company,
+		t.posting_date,
+		Case().when(receive, t.paid_from_account_currency).else_(t.paid_to_account_currency),
+		Case().when(receive, t.paid_amount).else_(t.received_amount),
+		Case().when(receive, t.base_paid_amount).else_(t.base_received_amount),
+		paid_against,
+		t.owner,
+		*_standard(t),
+	).where((t.party_type == "Customer") & t.payment_type.isin(["Receive", "Pay"]))
 
 
 def _journal_entry(t):
@@ -213,10 +218,8 @@ def _journal_entry(t):
 	row = DocType("Journal Entry Account")
 	net = Sum(row.credit - row.debit)
 	return (
-		frappe.qb.from_(t)
-		.join(row)
-		.on((row.parent == t.name) & (row.parenttype == "Journal Entry"))
-		.select(
+		_row(
+			frappe.qb.from_(t).join(row).on((row.parent == t.name) & (row.parenttype == "Journal Entry")),
 			row.party,
 			Case().when(net < 0, "Refund").else_("Payment"),
 			_const("System"),
@@ -237,6 +240,22 @@ def _journal_entry(t):
 	)
 
 
+def _journal_entry_rows(after: str, upto: str) -> int:
+	"""At most one touchpoint per customer row of the entries in the range."""
+	row = DocType("Journal Entry Account")
+	return (
+		frappe.qb.from_(row)
+		.select(Count("*"))
+		.where(
+			(row.parenttype == "Journal Entry")
+			& (row.parent > after)
+			& (row.parent <= upto)
+			& (row.party_type == "Customer")
+			& (row.reference_type == "Sales Invoice")
+		)
+	).run()[0][0]
+
+
 def _dunning(t):
 	overdue = DocType("Overdue Payment")
 	invoices = (
@@ -244,7 +263,8 @@ def _dunning(t):
 		.select(GroupConcat(overdue.sales_invoice).distinct())
 		.where((overdue.parent == t.name) & (overdue.parenttype == "Dunning"))
 	)
-	return frappe.qb.from_(t).select(
+	return _row(
+		frappe.qb.from_(t),
 		t.customer,
 		_const("Dunning"),
 		_const("System"),
@@ -270,7 +290,7 @@ SOURCES: dict[str, Source] = {
 		Source("Delivery Note", _delivery_note),
 		Source("Sales Invoice", _sales_invoice),
 		Source("Payment Entry", _payment_entry),
-		Source("Journal Entry", _journal_entry),
+		Source("Journal Entry", _journal_entry, _journal_entry_rows),
 		Source("Dunning", _dunning),
 	)
 }
@@ -287,39 +307,60 @@ def overdue_invoices(as_of):
 	crm_plus's own daily job writes these rows; the unique key makes it write each one once.
 	"""
 	si = DocType("Sales Invoice")
-	return (
-		frappe.qb.from_(si)
-		.select(
-			si.customer,
-			_const("Overdue"),
-			_const("System"),
-			_const("Inbound"),
-			_const("Sales Invoice"),
-			si.name,
-			si.company,
-			si.due_date,
-			si.party_account_currency,
-			si.outstanding_amount,
-			Case()
-			.when(si.party_account_currency == si.currency, si.outstanding_amount * si.conversion_rate)
-			.else_(si.outstanding_amount),
-			NullValue(),
-			si.owner,
-			*_standard(si),
-		)
-		.where(
-			(si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0) & (si.due_date < as_of)
-		)
-	)
+	return _row(
+		frappe.qb.from_(si),
+		si.customer,
+		_const("Overdue"),
+		_const("System"),
+		_const("Inbound"),
+		_const("Sales Invoice"),
+		si.name,
+		si.company,
+		si.due_date,
+		si.party_account_currency,
+		si.outstanding_amount,
+		Case()
+		.when(si.party_account_currency == si.currency, si.outstanding_amount * si.conversion_rate)
+		.else_(si.outstanding_amount),
+		NullValue(),
+		si.owner,
+		*_standard(si),
+	).where(_overdue(si, as_of))
 
 
-def insert_select(select) -> int:
-	"""Insert the rows of a touchpoint SELECT, skipping those that exist; return how many were new."""
+def _overdue(si, as_of):
+	return (si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0) & (si.due_date < as_of)
+
+
+def overdue_count(as_of) -> int:
+	"""How many invoices are overdue on ``as_of`` (the row bound of ``overdue_invoices``)."""
+	si = DocType("Sales Invoice")
+	return frappe.qb.from_(si).select(Count("*")).where(_overdue(si, as_of)).run()[0][0]
+
+
+SEQUENCE = "customer_touchpoint_id_seq"  # Frappe v15 names autoincrement doctypes from this sequence
+
+
+def insert_select(select, reserve: int | None = None) -> int:
+	"""Insert the rows of a touchpoint SELECT, skipping those that exist; return how many were new.
+
+	Names come from the doctype's sequence: one ``nextval`` per row, or, for bulk writes that know an
+	upper bound of their row count (``reserve``), a block reserved up front and numbered with
+	ROW_NUMBER(), which saves a sequence write per row. Only a duplicate of the unique source key is
+	skipped; any other error still raises.
+	"""
 	sql, params = select.walk()
+	if reserve:
+		first = frappe.db.get_next_sequence_val("Customer Touchpoint")
+		frappe.db.sql(f"select setval(`{SEQUENCE}`, %s)", first + reserve)  # nosemgrep
+		name = f"{int(first)} + row_number() over ()"
+	else:
+		name = f"nextval(`{SEQUENCE}`)"
 	columns = ", ".join(f"`{c}`" for c in COLUMNS)
-	# only a duplicate (the unique source key) is skipped; any other error still raises
 	frappe.db.sql(
-		f"insert into `tabCustomer Touchpoint` ({columns}) {sql} on duplicate key update `tabCustomer Touchpoint`.`idx` = `tabCustomer Touchpoint`.`idx`",  # nosemgrep
+		f"""insert into `tabCustomer Touchpoint` (`name`, {columns})
+		select {name}, x.* from ({sql}) x
+		on duplicate key update `tabCustomer Touchpoint`.`idx` = `tabCustomer Touchpoint`.`idx`""",  # nosemgrep
 		params,
 	)
 	return frappe.db._cursor.rowcount
