@@ -1,0 +1,94 @@
+// Copyright (c) 2026, crm_plus developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("CRM Plan", {
+	setup(frm) {
+		frm.set_query("manager", () => ({ filters: { enabled: 1, user_type: "System User" } }));
+		frm.set_query("user", "stage_owners", () => ({ filters: { enabled: 1 } }));
+		frm.set_query("responsible_user", "components", () => ({ filters: { enabled: 1 } }));
+		frm.set_query("feedback_collector", "components", () => ({ filters: { enabled: 1 } }));
+		frm.set_query("department", "components", () => ({ filters: { company: frm.doc.company } }));
+	},
+
+	onload(frm) {
+		frappe.call("crm_plus.plans.api.get_kpis").then(({ message }) => {
+			frm.crm_plus_kpis = {};
+			(message || []).forEach((k) => (frm.crm_plus_kpis[k.kpi] = k));
+			frm.fields_dict.goals.grid.update_docfield_property(
+				"kpi",
+				"options",
+				(message || []).map((k) => ({ value: k.kpi, label: k.label, description: k.formula }))
+			);
+		});
+	},
+
+	refresh(frm) {
+		frm.page.set_indicator(
+			__(frm.doc.status),
+			{ Draft: "red", Active: "green", Closed: "gray" }[frm.doc.status]
+		);
+		if (frm.is_new()) return;
+		if (frm.doc.status === "Draft" && frm.perm[0]?.write) {
+			frm.add_custom_button(__("Activate"), () =>
+				frm.call("activate").then(() => frm.reload_doc())
+			);
+		}
+		if (frm.doc.status !== "Draft" && frappe.model.can_create("CRM Plan Evaluation")) {
+			frm.add_custom_button(__("Evaluate Now"), () =>
+				frappe
+					.call("crm_plus.plans.api.evaluate_now", { plan: frm.doc.name })
+					.then(({ message }) => frappe.set_route("Form", "CRM Plan Evaluation", message))
+			);
+		}
+		if (frm.doc.status === "Active" && frm.perm[0]?.write) {
+			frm.add_custom_button(__("Close"), () =>
+				frappe.confirm(__("Close this plan? It will not be evaluated any more."), () =>
+					frm.call("close").then(() => frm.reload_doc())
+				)
+			);
+		}
+		frm.trigger("render_trend");
+	},
+
+	render_trend(frm) {
+		const wrapper = frm.fields_dict.trend_html.$wrapper;
+		wrapper.empty();
+		frappe.call("crm_plus.plans.api.get_kpi_trend", { plan: frm.doc.name }).then(({ message }) => {
+			if (!message || !message.labels.length) {
+				wrapper.html(
+					`<p class="text-muted">${__("The trend appears after the first evaluation.")}</p>`
+				);
+				return;
+			}
+			message.kpis.forEach((series) => {
+				const title = `${__(series.kpi)} (${__(series.unit)})`;
+				const box = $(`<div class="crm-plan-trend"></div>`).appendTo(wrapper);
+				new frappe.Chart(box[0], {
+					title: title,
+					type: "line",
+					height: 200,
+					data: {
+						labels: message.labels,
+						datasets: [
+							{ name: __("Actual"), values: series.values.map((v) => v ?? 0) },
+							{ name: __("Target"), values: message.labels.map(() => series.target) },
+						],
+					},
+					colors: ["blue", "green"],
+					lineOptions: { dotSize: 4 },
+				});
+			});
+		});
+	},
+});
+
+frappe.ui.form.on("CRM Plan Goal", {
+	kpi(frm, cdt, cdn) {
+		const row = locals[cdt][cdn];
+		const kpi = (frm.crm_plus_kpis || {})[row.kpi];
+		if (kpi) {
+			frappe.model.set_value(cdt, cdn, "unit", kpi.unit);
+			frappe.model.set_value(cdt, cdn, "direction", kpi.direction);
+		}
+	},
+});

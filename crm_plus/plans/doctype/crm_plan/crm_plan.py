@@ -1,0 +1,164 @@
+# Copyright (c) 2026, crm_plus developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+from crm_plus.plans import evaluation, formulas, kpis, schedule
+
+DRAFT, ACTIVE, CLOSED = "Draft", "Active", "Closed"
+
+
+class CRMPlan(Document):
+	# begin: auto-generated types
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_status()
+		self.validate_period()
+		self.validate_goals()
+		self.validate_stage_owners()
+		self.set_currency()
+		self.sync_schedule()
+
+	@frappe.whitelist()
+	def activate(self):
+		"""Draft -> Active: capture every goal's baseline and schedule the first evaluation."""
+		self.check_permission("write")
+		self._expect(DRAFT)
+		if not self.goals:
+			frappe.throw(
+				_("Add at least one row to {0} before activating the plan.").format(_("Company Goals"))
+			)
+		self.validate_goals()
+		evaluation.capture_baselines(self)
+		self._set_status(ACTIVE)
+
+	@frappe.whitelist()
+	def close(self):
+		"""Active -> Closed: no further evaluations are scheduled."""
+		self.check_permission("write")
+		self._expect(ACTIVE)
+		self.next_evaluation_date = None
+		self._set_status(CLOSED)
+
+	def _expect(self, status: str):
+		if self.status != status:
+			frappe.throw(
+				_("Only a {0} plan can do this; {1} is {2}.").format(_(status), self.name, _(self.status))
+			)
+
+	def _set_status(self, status: str):
+		self.status = status
+		self.flags.status_change = True
+		self.save()
+
+	def validate_status(self):
+		# the status moves only through activate() and close()
+		changed = self.status != DRAFT if self.is_new() else self.has_value_changed("status")
+		if changed and not self.flags.status_change:
+			frappe.throw(
+				_("{0} changes only through the Activate and Close actions.").format(_("Status")),
+				title=_("Invalid Status"),
+			)
+
+	def validate_period(self):
+		if self.period_from and self.period_to and getdate(self.period_to) < getdate(self.period_from):
+			frappe.throw(
+				_("{0} ({1}) cannot be before {2} ({3}).").format(
+					_("Period To"),
+					frappe.format(self.period_to, "Date"),
+					_("Period From"),
+					frappe.format(self.period_from, "Date"),
+				),
+				title=_("Invalid Period"),
+			)
+
+	def validate_goals(self):
+		for goal in self.goals:
+			if not goal.kpi:
+				frappe.throw(
+					_("{0}, row {1}: the {2} {3} needs a {4}. Choose one of: {5}.").format(
+						_("Company Goals"),
+						goal.idx,
+						_("Target"),
+						frappe.format(goal.target, "Float"),
+						_("KPI"),
+						_kpi_choices(),
+					),
+					title=_("Goal without KPI"),
+				)
+			registered = kpis.get_kpi(goal.kpi)
+			if not registered:
+				frappe.throw(
+					_("{0}, row {1}: {2} is not a known {3}. Choose one of: {4}.").format(
+						_("Company Goals"), goal.idx, goal.kpi, _("KPI"), _kpi_choices()
+					),
+					title=_("Unknown KPI"),
+				)
+			goal.unit = registered.unit
+			if formulas.weight_error(goal.weight):
+				frappe.throw(
+					_("{0}, row {1}: {2} must be between 0 and 100, not {3}.").format(
+						_("Company Goals"), goal.idx, _("Weight"), frappe.format(goal.weight, "Float")
+					),
+					title=_("Invalid Weight"),
+				)
+
+	def validate_stage_owners(self):
+		users = {row.user for row in self.stage_owners if row.user}
+		disabled = set(
+			frappe.get_all("User", filters={"name": ("in", list(users)), "enabled": 0}, pluck="name")
+			if users
+			else []
+		)
+		seen = {}
+		for row in self.stage_owners:
+			if row.user in disabled:
+				frappe.throw(
+					_("{0}, row {1}: {2} {3} is disabled. Choose an enabled user for {4}.").format(
+						_("Stage Owners"), row.idx, _("User"), row.user, _(row.lifecycle_stage)
+					),
+					title=_("Disabled Stage Owner"),
+				)
+			if row.lifecycle_stage in seen:
+				frappe.throw(
+					_("{0}, row {1}: {2} {3} already has an owner in row {4}.").format(
+						_("Stage Owners"),
+						row.idx,
+						_("Lifecycle Stage"),
+						_(row.lifecycle_stage),
+						seen[row.lifecycle_stage],
+					),
+					title=_("Duplicate Stage Owner"),
+				)
+			seen[row.lifecycle_stage] = row.idx
+
+	def set_currency(self):
+		if not self.currency and self.company:
+			self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
+
+	def sync_schedule(self):
+		"""An Active plan always knows its next due date, also after its period or frequency changed."""
+		if self.status != ACTIVE:
+			return
+		changed = self.has_value_changed("status") or any(
+			self.has_value_changed(field) for field in ("period_from", "period_to", "evaluation_frequency")
+		)
+		if changed or not self.next_evaluation_date:
+			self.next_evaluation_date = schedule.next_due(
+				getdate(self.period_from),
+				self.evaluation_frequency,
+				after=evaluation.last_due_date(self.name),
+				end=getdate(self.period_to),
+			)
+
+	def get_latest_evaluation(self):
+		"""The newest evaluation that is not cancelled (the print format shows it)."""
+		return evaluation.latest(self.name)
+
+
+def _kpi_choices() -> str:
+	return ", ".join(_(name) for name in kpis.KPIS)

@@ -1,0 +1,33 @@
+# Copyright (c) 2026, crm_plus developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.desk.form.assign_to import close_all_assignments
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+
+class CRMPlanEvaluation(Document):
+	# begin: auto-generated types
+	# end: auto-generated types
+
+	def validate(self):
+		if getdate(self.period_to) < getdate(self.period_from):
+			frappe.throw(
+				_("{0} cannot be before {1}.").format(_("Period To"), _("Period From")),
+				title=_("Invalid Period"),
+			)
+
+	def on_submit(self):
+		# the manager's review is done
+		close_all_assignments(self.doctype, self.name, ignore_permissions=True)
+
+
+def on_doctype_update():
+	# exactly one scheduled evaluation per plan and due date, enforced by the database: a job that runs
+	# twice (or twice at once) cannot write a second one. On-demand evaluations leave scheduled_for empty.
+	frappe.db.add_unique(
+		"CRM Plan Evaluation", ["plan", "scheduled_for"], constraint_name="unique_plan_due_date"
+	)
+	frappe.db.add_index("CRM Plan Evaluation", ["plan", "period_to"])

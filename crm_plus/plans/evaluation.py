@@ -1,0 +1,209 @@
+"""Evaluating CRM Plans: baselines, evaluations when due (the daily job) or on demand, and KPI trends.
+
+An evaluation computes every company goal's KPI for its period with ``kpis.py`` and scores it with
+``formulas.py``. Scheduled evaluations carry their due date in ``scheduled_for``; a unique key on
+(plan, scheduled_for) makes a second one for the same due date impossible, so the daily job can run
+twice (or twice at once) safely. The plan's ``next_evaluation_date`` moves on as due dates are evaluated.
+"""
+
+from datetime import timedelta
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Max
+from frappe.utils import flt, formatdate, getdate
+
+from crm_plus.plans import formulas, kpis, schedule
+
+SCHEDULED, ON_DEMAND = "Scheduled", "On Demand"
+
+
+def segment_of(plan) -> kpis.Segment:
+	return kpis.Segment(
+		company=plan.company,
+		customer_groups=tuple(row.customer_group for row in plan.customer_groups),
+		territories=tuple(row.territory for row in plan.territories),
+	)
+
+
+def capture_baselines(plan) -> None:
+	"""Each goal's KPI over one evaluation period just before the plan starts (set on the rows, not saved)."""
+	from_date, to_date = schedule.window_before(getdate(plan.period_from), plan.evaluation_frequency)
+	segment = segment_of(plan)
+	for goal in plan.goals:
+		goal.baseline = kpis.compute(goal.kpi, segment, from_date, to_date) or 0
+
+
+def create_due_evaluations(today=None) -> list[str]:
+	"""Daily job: evaluate every Active plan whose next evaluation date has come; returns the new names.
+
+	Missed due dates are caught up one by one. A plan that fails is rolled back to its savepoint and logged
+	without advancing its next evaluation date, so the next run tries it again.
+	"""
+	today = getdate(today)
+	plans = frappe.get_all(
+		"CRM Plan",
+		filters={"status": "Active", "next_evaluation_date": ("<=", today)},
+		pluck="name",
+	)
+	created = []
+	for name in plans:
+		savepoint = f"crm_plan_{frappe.generate_hash(length=10)}"
+		frappe.db.savepoint(savepoint)
+		try:
+			created += evaluate_due(frappe.get_doc("CRM Plan", name), today)
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			frappe.log_error(
+				title=_("CRM Plan {0} could not be evaluated").format(name),
+				reference_doctype="CRM Plan",
+				reference_name=name,
+			)
+	return created
+
+
+def evaluate_due(plan, today) -> list[str]:
+	"""One evaluation per due date up to ``today``; then advance the plan's next evaluation date."""
+	start, end = getdate(plan.period_from), getdate(plan.period_to)
+	due, created = getdate(plan.next_evaluation_date), []
+	while due and due <= today:
+		if not frappe.db.exists("CRM Plan Evaluation", {"plan": plan.name, "scheduled_for": due}):
+			from_date, to_date = schedule.period(start, plan.evaluation_frequency, due, end)
+			try:
+				created.append(create(plan, from_date, to_date, scheduled_for=due).name)
+			except frappe.UniqueValidationError:
+				pass  # made meanwhile by a concurrent run: the unique key kept it to one
+		due = schedule.next_due(start, plan.evaluation_frequency, after=due, end=end)
+	frappe.db.set_value("CRM Plan", plan.name, "next_evaluation_date", due, update_modified=False)
+	return created
+
+
+def evaluate_on_demand(plan, today=None):
+	"""An interim evaluation of the current period up to today (or the plan's end); a draft that already
+	covers the same days is reused rather than duplicated."""
+	if plan.status == "Draft":
+		frappe.throw(_("Activate the plan before evaluating it."))
+	today, start, end = getdate(today), getdate(plan.period_from), getdate(plan.period_to)
+	to_date = min(today, end)
+	if to_date < start:
+		frappe.throw(_("The plan starts on {0}; there is nothing to evaluate yet.").format(formatdate(start)))
+	due = schedule.next_due(start, plan.evaluation_frequency, after=to_date - timedelta(days=1), end=end)
+	from_date = schedule.period(start, plan.evaluation_frequency, due, end)[0] if due else start
+	existing = frappe.db.get_value(
+		"CRM Plan Evaluation",
+		{"plan": plan.name, "docstatus": 0, "period_from": from_date, "period_to": to_date},
+	)
+	if existing:
+		return frappe.get_doc("CRM Plan Evaluation", existing)
+	return create(plan, from_date, to_date)
+
+
+def create(plan, from_date, to_date, scheduled_for=None):
+	"""Compute every goal for [from_date, to_date], insert the evaluation and give the manager a ToDo."""
+	segment = segment_of(plan)
+	doc = frappe.new_doc("CRM Plan Evaluation")
+	doc.update(
+		{
+			"plan": plan.name,
+			"evaluation_type": SCHEDULED if scheduled_for else ON_DEMAND,
+			"scheduled_for": scheduled_for,
+			"period_from": from_date,
+			"period_to": to_date,
+		}
+	)
+	scores = []
+	for goal in plan.goals:
+		actual = kpis.compute(goal.kpi, segment, from_date, to_date)
+		achieved = formulas.achievement(actual, flt(goal.target), goal.direction, flt(goal.baseline))
+		doc.append(
+			"goals",
+			{
+				"kpi": goal.kpi,
+				"unit": goal.unit,
+				"direction": goal.direction,
+				"baseline": goal.baseline,
+				"target": goal.target,
+				"weight": goal.weight,
+				"actual": actual,
+				"achievement": achieved,
+				"no_data": actual is None,
+			},
+		)
+		scores.append((achieved, flt(goal.weight)))
+	doc.weighted_score = formulas.weighted_score(scores)
+	doc.insert(ignore_permissions=True)
+	frappe.db.set_value("CRM Plan", plan.name, "last_evaluation", doc.name, update_modified=False)
+	notify_manager(plan, doc)
+	return doc
+
+
+def notify_manager(plan, doc) -> None:
+	"""A ToDo for the plan manager: review the evaluation, add findings and adjustments, submit it."""
+	if not plan.manager or not frappe.db.get_value("User", plan.manager, "enabled"):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": plan.manager,
+			"reference_type": doc.doctype,
+			"reference_name": doc.name,
+			"date": doc.period_to,
+			"description": _(
+				"Review the evaluation of CRM Plan {0} for {1} to {2}: add findings and adjustments, then submit it."
+			).format(plan.title, formatdate(doc.period_from), formatdate(doc.period_to)),
+		}
+	).insert(ignore_permissions=True)
+
+
+def last_due_date(plan: str | None):
+	"""The latest due date that already has a scheduled evaluation."""
+	if not plan:
+		return None
+	ev = DocType("CRM Plan Evaluation")
+	rows = frappe.qb.from_(ev).select(Max(ev.scheduled_for)).where(ev.plan == plan).run()
+	return getdate(rows[0][0]) if rows and rows[0][0] else None
+
+
+def latest(plan: str):
+	"""The newest evaluation of the plan that is not cancelled, or None."""
+	name = frappe.db.get_value(
+		"CRM Plan Evaluation",
+		{"plan": plan, "docstatus": ("<", 2)},
+		"name",
+		order_by="period_to desc, creation desc",
+	)
+	return frappe.get_doc("CRM Plan Evaluation", name) if name else None
+
+
+def kpi_trend(plan: str) -> dict:
+	"""Each KPI's actual value across the plan's evaluations (not cancelled), oldest first.
+
+	``{"labels": [period ends], "kpis": [{"kpi", "unit", "target", "values": [value or None per label]}]}``
+	"""
+	ev, goal = DocType("CRM Plan Evaluation"), DocType("CRM Plan Evaluation Goal")
+	rows = (
+		frappe.qb.from_(ev)
+		.join(goal)
+		.on((goal.parent == ev.name) & (goal.parenttype == "CRM Plan Evaluation"))
+		.select(ev.name, ev.period_to, goal.kpi, goal.unit, goal.target, goal.actual, goal.no_data)
+		.where((ev.plan == plan) & (ev.docstatus < 2))
+		.orderby(ev.period_to)
+		.orderby(ev.creation)
+		.orderby(goal.idx)
+		.run(as_dict=True)
+	)
+	evaluations = list(dict.fromkeys((row.name, row.period_to) for row in rows))
+	position = {name: i for i, (name, _period_to) in enumerate(evaluations)}
+	series: dict[str, dict] = {}
+	for row in rows:
+		entry = series.setdefault(
+			row.kpi,
+			{"kpi": row.kpi, "unit": row.unit, "target": row.target, "values": [None] * len(evaluations)},
+		)
+		entry["target"] = row.target
+		entry["values"][position[row.name]] = None if row.no_data else flt(row.actual)
+	return {
+		"labels": [formatdate(period_to) for _name, period_to in evaluations],
+		"kpis": list(series.values()),
+	}
