@@ -55,5 +55,7 @@ doc_events = {
 scheduler_events = {
 	"daily_long": [
 		"crm_plus.touchpoints.reconcile.daily",
+		# CRM Plans: evaluations that have come due, with a ToDo to each plan's manager
+		"crm_plus.plans.evaluation.create_due_evaluations",
 	],
 }
