@@ -93,3 +93,44 @@ def touchpoints(customer: str, **filters) -> list[dict]:
 
 def relationship(customer: str):
 	return frappe.get_doc("Customer Relationship", customer)
+
+
+def make_customer_group() -> str:
+	"""A fresh customer group, so a test's customers form a segment of their own."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Customer Group",
+				"customer_group_name": f"_CRM Test Group {frappe.generate_hash(length=8)}",
+				"parent_customer_group": "All Customer Groups",
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def invoice_due(customer: str, rate: float, posting_date, due_date, qty: float = 1):
+	"""A submitted Sales Invoice with its own due date (no payment terms)."""
+	si = invoice(customer, rate=rate, qty=qty, posting_date=posting_date, do_not_submit=True)
+	si.payment_schedule = []
+	si.due_date = due_date
+	si.save()
+	si.submit()
+	return si
+
+
+def log_touchpoint(customer: str, touchpoint_type: str, direction: str, posting_date, created=None):
+	"""A touchpoint logged by staff; ``created`` back-dates its creation time."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer Touchpoint",
+			"customer": customer,
+			"touchpoint_type": touchpoint_type,
+			"direction": direction,
+			"posting_date": posting_date,
+		}
+	).insert()
+	if created:
+		frappe.db.set_value("Customer Touchpoint", doc.name, "creation", created, update_modified=False)
+	return doc.name

@@ -1,0 +1,181 @@
+"""CRM Plan evaluations: on schedule exactly once per due date, on demand, scored, charted and printed."""
+
+import frappe
+import pytest
+from frappe.utils import getdate
+
+from crm_plus.plans import api, evaluation
+from tests.integration.plan_helpers import evaluations, make_plan
+from tests.integration.test_plans_kpis import sales_dataset
+
+
+def dates(rows, field):
+	return [str(getdate(row[field])) for row in rows]
+
+
+def test_monthly_plan_from_31_january_is_evaluated_once_per_month_end_even_when_the_job_runs_twice():
+	plan = make_plan(
+		goals=[("Revenue", 1000, 100)],
+		period_from="2026-01-31",
+		period_to="2026-12-31",
+		evaluation_frequency="Monthly",
+		activate=True,
+	)
+	assert str(plan.next_evaluation_date) == "2026-02-28"
+
+	first = evaluation.create_due_evaluations(today="2026-04-05")
+	again = evaluation.create_due_evaluations(today="2026-04-05")
+	assert len(first) == 2 and again == []
+	rows = evaluations(plan.name)
+	assert dates(rows, "scheduled_for") == ["2026-02-28", "2026-03-31"]
+	assert dates(rows, "period_from") == ["2026-01-31", "2026-03-01"]
+	assert dates(rows, "period_to") == ["2026-02-28", "2026-03-31"]
+	assert {row.evaluation_type for row in rows} == {"Scheduled"}
+	assert str(frappe.db.get_value("CRM Plan", plan.name, "next_evaluation_date")) == "2026-04-30"
+
+	# a run that still sees the old next date (a concurrent worker) adds nothing either
+	frappe.db.set_value("CRM Plan", plan.name, "next_evaluation_date", "2026-02-28")
+	assert evaluation.create_due_evaluations(today="2026-04-05") == []
+	assert len(evaluations(plan.name)) == 2
+
+	# each evaluation gives the manager a ToDo
+	todos = frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "CRM Plan Evaluation", "reference_name": ("in", [r.name for r in rows])},
+		pluck="allocated_to",
+	)
+	assert todos == ["Administrator", "Administrator"]
+
+
+def test_the_database_refuses_a_second_evaluation_for_the_same_due_date():
+	plan = make_plan(goals=[("Revenue", 1000, 100)], activate=True)
+	evaluation.create_due_evaluations(today="2026-10-01")
+	row = evaluations(plan.name)[0]
+	duplicate = frappe.copy_doc(frappe.get_doc("CRM Plan Evaluation", row.name))
+	duplicate.scheduled_for = row.scheduled_for
+	with pytest.raises(frappe.UniqueValidationError):
+		duplicate.insert()
+
+
+def test_quarterly_plan_is_evaluated_on_quarter_ends_and_stops_at_its_end():
+	plan = make_plan(
+		goals=[("New Customers", 5, 100)],
+		period_from="2026-01-01",
+		period_to="2026-12-31",
+		activate=True,
+	)
+	evaluation.create_due_evaluations(today="2026-10-01")
+	rows = evaluations(plan.name)
+	assert dates(rows, "period_to") == ["2026-03-31", "2026-06-30", "2026-09-30"]
+	assert dates(rows, "period_from") == ["2026-01-01", "2026-04-01", "2026-07-01"]
+	assert str(frappe.db.get_value("CRM Plan", plan.name, "next_evaluation_date")) == "2026-12-31"
+
+
+def test_activation_captures_baselines_and_the_evaluation_scores_the_goals():
+	group = sales_dataset()
+	plan = make_plan(
+		goals=[("Revenue", 1000, 60), ("Churn Rate", 20, 40, "Lower")],
+		customer_groups=[group],
+		activate=True,
+	)
+	plan.reload()
+	assert plan.status == "Active"
+	# revenue of April-June: 100 + 400; no churn measurable before (nobody bought in the window before)
+	assert [(g.kpi, g.baseline, g.unit) for g in plan.goals] == [
+		("Revenue", 500, "Amount"),
+		("Churn Rate", 0, "%"),
+	]
+
+	[name] = evaluation.create_due_evaluations(today="2026-10-01")
+	doc = frappe.get_doc("CRM Plan Evaluation", name)
+	assert (str(doc.period_from), str(doc.period_to)) == ("2026-07-01", "2026-09-30")
+	revenue, churn = doc.goals
+	assert (revenue.actual, revenue.achievement) == (850, 70)  # (850 - 500) / (1000 - 500)
+	assert (churn.actual, churn.achievement) == (50, 40)  # target 20 / actual 50
+	assert doc.weighted_score == 58  # (70 x 60 + 40 x 40) / 100
+	assert frappe.db.get_value("CRM Plan", plan.name, "last_evaluation") == name
+	assert frappe.db.get_value("CRM Plan", plan.name, "next_evaluation_date") is None
+
+	doc.findings = "Churn is too high in the north."
+	doc.submit()
+	assert frappe.get_all("ToDo", filters={"reference_name": name}, pluck="status") == ["Closed"]
+
+	trend = api.get_kpi_trend(plan.name)
+	assert trend["labels"] and [(k["kpi"], k["values"]) for k in trend["kpis"]] == [
+		("Revenue", [850]),
+		("Churn Rate", [50]),
+	]
+
+
+def test_on_demand_evaluation_is_permission_checked_and_not_duplicated():
+	plan = make_plan(goals=[("Revenue", 1000, 100)], period_from="2026-01-01", period_to="2026-12-31")
+	with pytest.raises(frappe.ValidationError, match="Activate the plan"):
+		api.evaluate_now(plan.name)
+	plan.activate()
+
+	name = api.evaluate_now(plan.name)
+	assert api.evaluate_now(plan.name) == name  # the open draft is reused
+	doc = frappe.get_doc("CRM Plan Evaluation", name)
+	assert doc.evaluation_type == "On Demand" and not doc.scheduled_for
+	# the current quarter up to today
+	assert str(doc.period_from) == "2026-10-01" and doc.period_to == getdate()
+
+	reader = _user("CRM User")
+	frappe.set_user(reader)
+	with pytest.raises(frappe.PermissionError):
+		api.evaluate_now(plan.name)
+	frappe.set_user("Administrator")
+	stranger = _user("Blogger")
+	frappe.set_user(stranger)
+	with pytest.raises(frappe.PermissionError):
+		api.get_kpi_trend(plan.name)
+
+
+def test_print_format_renders_the_written_plan_with_its_latest_evaluation():
+	plan = make_plan(
+		goals=[("Revenue", 1000, 100)],
+		budget_amount=25000,
+		time_budget_hours=120,
+		retention_plan="<p>Call every lapsed customer within a week.</p>",
+		activate=True,
+	)
+	plan.reload()
+	plan.append(
+		"components",
+		{"component": "Collections", "channels": "Phone, Email", "max_customer_wait_hours": 24},
+	)
+	plan.append("stage_owners", {"lifecycle_stage": "At Risk", "user": "Administrator"})
+	plan.append("customer_goals", {"customer_want": "Reliability", "how_we_meet_it": "Next-day delivery"})
+	plan.save()
+	evaluation.create_due_evaluations(today="2026-10-01")
+
+	html = frappe.get_print("CRM Plan", plan.name, print_format="CRM Plan Document")
+	for expected in (
+		plan.title,
+		"Company Goals",
+		"Revenue",
+		"Collections",
+		"Phone, Email",
+		"At Risk",
+		"Reliability",
+		"Call every lapsed customer",
+		"25,000",
+		"Quarterly",
+		"Latest Evaluation",
+		plan.last_evaluation or frappe.db.get_value("CRM Plan", plan.name, "last_evaluation"),
+	):
+		assert expected in html, expected
+
+
+def _user(role: str) -> str:
+	email = f"crm-plan-{frappe.generate_hash(length=6)}@example.com"
+	frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": "Plan",
+			"send_welcome_email": 0,
+			"roles": [{"role": role}],
+		}
+	).insert(ignore_permissions=True)
+	return email
