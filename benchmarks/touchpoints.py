@@ -94,14 +94,18 @@ def backfill_throughput() -> dict:
 	frappe.db.commit()
 	docs = sum(frappe.db.count(dt, {"docstatus": 1}) for dt in SOURCES)
 	start = time.perf_counter()
-	written = backfill.backfill(restart=True)
+	steps = {}
+	written = backfill.backfill(restart=True, timings=steps)
 	elapsed = time.perf_counter() - start
+	touchpoint_seconds = sum(v for k, v in steps.items() if k != "Customer Relationship")
 	frappe.db.commit()
 	return {
 		"source_documents": docs,
 		"touchpoints_written": sum(written.values()),
 		"seconds": round(elapsed, 2),
 		"docs_per_second": round(docs / elapsed),
+		"touchpoint_phase_docs_per_second": round(docs / touchpoint_seconds),
+		"steps_seconds": steps,
 	}
 
 

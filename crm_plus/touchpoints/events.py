@@ -1,6 +1,8 @@
 """Doc events: ERPNext sales, billing and collection documents become customer touchpoints.
 
-Handlers are small and never break billing: the work runs inside a savepoint; if anything unexpected
+Handlers are small and never break billing: they write the touchpoint in the document's transaction (one
+INSERT ... SELECT) and leave the relationship figures to a job that runs after the commit. The work runs
+inside a savepoint; if anything unexpected
 fails it is rolled back to that savepoint, written to the Error Log, and the invoice or payment goes
 through. The daily reconciliation (``reconcile.py``) heals whatever a failed handler left out.
 """
@@ -31,7 +33,7 @@ def touchpoints_enabled() -> bool:
 def _safely(handler, doc):
 	frappe.db.savepoint(SAVEPOINT)
 	try:
-		handler(doc.doctype, [doc.name])
+		handler(doc.doctype, [doc.name], get_source(doc.doctype).customers(doc))
 	except Exception:
 		frappe.db.rollback(save_point=SAVEPOINT)
 		frappe.log_error(

@@ -1,9 +1,8 @@
-"""Write and cancel touchpoints for a set of source documents, then refresh their customers."""
+"""Write and cancel the touchpoints of source documents, then have their customers' figures refreshed."""
 
 from collections.abc import Sequence
 
 import frappe
-from frappe.query_builder import DocType
 from frappe.utils import now_datetime
 
 from crm_plus.touchpoints import relationship
@@ -11,37 +10,43 @@ from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 from crm_plus.touchpoints.sources import get_source
 
 
-def record(doctype: str, names: Sequence[str]) -> int:
-	"""Write the touchpoints of submitted documents (idempotent) and refresh their customers."""
+def record(doctype: str, names: Sequence[str], customers: Sequence[str] | None = None) -> int:
+	"""Write the touchpoints of submitted documents (idempotent); returns how many were new.
+
+	``customers`` are the documents' customers when the caller knows them (a doc event does); an empty
+	list means the documents concern no customer (a supplier payment, a quotation to a lead) and costs
+	nothing.
+	"""
+	if customers is not None and not customers:
+		return 0
 	new = get_source(doctype).insert(names=names)
-	relationship.refresh(customers_of(doctype, names))
+	relationship.refresh_later(customers if customers is not None else customers_of(doctype, names))
 	return new
 
 
-def cancel(doctype: str, names: Sequence[str]) -> int:
+def cancel(doctype: str, names: Sequence[str], customers: Sequence[str] | None = None) -> int:
 	"""Mark the touchpoints of cancelled or deleted documents Cancelled; never delete them."""
-	TP = frappe.qb.DocType("Customer Touchpoint")
-	customers = customers_of(doctype, names)
-	if not customers:
+	if customers is not None and not customers:
 		return 0
+	tp = frappe.qb.DocType("Customer Touchpoint")
 	(
-		frappe.qb.update(TP)
-		.set(TP.status, CANCELLED)
-		.set(TP.modified, now_datetime())
+		frappe.qb.update(tp)
+		.set(tp.status, CANCELLED)
+		.set(tp.modified, now_datetime())
 		.where(
-			(TP.reference_doctype == doctype) & TP.reference_name.isin(list(names)) & (TP.status == ACTIVE)
+			(tp.reference_doctype == doctype) & tp.reference_name.isin(list(names)) & (tp.status == ACTIVE)
 		)
 	).run()
 	changed = frappe.db._cursor.rowcount
-	relationship.refresh(customers)
+	relationship.refresh_later(customers if customers is not None else customers_of(doctype, names))
 	return changed
 
 
 def customers_of(doctype: str, names: Sequence[str]) -> list[str]:
-	TP = frappe.qb.DocType("Customer Touchpoint")
+	tp = frappe.qb.DocType("Customer Touchpoint")
 	return (
-		frappe.qb.from_(TP)
-		.select(TP.customer)
+		frappe.qb.from_(tp)
+		.select(tp.customer)
 		.distinct()
-		.where((TP.reference_doctype == doctype) & TP.reference_name.isin(list(names)))
+		.where((tp.reference_doctype == doctype) & tp.reference_name.isin(list(names)))
 	).run(pluck=True)

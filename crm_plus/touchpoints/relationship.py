@@ -1,7 +1,8 @@
 """Customer Relationship figures, recomputed set-wise from ERPNext's own tables and the touchpoints.
 
-One code path serves every caller: a doc event refreshes the one customer it touched (a handful of
-indexed aggregate queries), the daily job and the backfill refresh every customer in chunks. Figures
+One code path serves every caller: a doc event has the customer it touched refreshed right after its
+commit (a handful of indexed aggregate queries, in a background job), the daily job and the backfill
+refresh every customer in one pass. Figures
 are therefore never drifted sums: each refresh is exact for the customers it covers.
 
 Amounts are base amounts, shown in the currency of the company the customer is billed by (with several
@@ -43,6 +44,20 @@ def refresh(customers: Iterable[str] | None = None, as_of=None) -> None:
 	# other capabilities (lifecycle stages) derive their state from the fresh figures
 	for fn in frappe.get_hooks("crm_plus_after_refresh"):
 		frappe.get_attr(fn)(customers, as_of)
+
+
+def refresh_later(customers: Iterable[str]) -> None:
+	"""Refresh these customers after the current transaction commits, in a background job, so that
+	submitting an invoice or payment never waits for the figures (tests refresh at once)."""
+	customers = sorted({c for c in customers if c})
+	if customers:
+		frappe.enqueue(
+			"crm_plus.touchpoints.relationship.refresh",
+			queue="short",
+			enqueue_after_commit=True,
+			now=bool(frappe.flags.in_test),
+			customers=customers,
+		)
 
 
 def refresh_all(as_of=None, progress=None) -> int:

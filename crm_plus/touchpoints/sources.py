@@ -65,6 +65,8 @@ def _standard(t):
 class Source:
 	doctype: str
 	build: Callable  # (table) -> SELECT yielding COLUMNS, filtered to the touchpoint-worthy documents
+	# (doc) -> the customers a document's touchpoints are for; empty when it concerns no customer
+	customers: Callable
 	# (after, upto) -> an upper bound of the rows a name range yields, for sources with more than one
 	# row per document; others yield at most one row per document
 	rows_bound: Callable | None = None
@@ -282,16 +284,40 @@ def _dunning(t):
 	)
 
 
+def _customer_field(doc) -> list[str]:
+	return [doc.customer] if doc.get("customer") else []
+
+
+def _quotation_customers(doc) -> list[str]:
+	return [doc.party_name] if doc.quotation_to == "Customer" and doc.party_name else []
+
+
+def _payment_customers(doc) -> list[str]:
+	if doc.party_type == "Customer" and doc.payment_type in ("Receive", "Pay") and doc.party:
+		return [doc.party]
+	return []
+
+
+def _journal_entry_customers(doc) -> list[str]:
+	return sorted(
+		{
+			row.party
+			for row in doc.get("accounts") or []
+			if row.party_type == "Customer" and row.reference_type == "Sales Invoice" and row.party
+		}
+	)
+
+
 SOURCES: dict[str, Source] = {
 	s.doctype: s
 	for s in (
-		Source("Quotation", _quotation),
-		Source("Sales Order", _sales_order),
-		Source("Delivery Note", _delivery_note),
-		Source("Sales Invoice", _sales_invoice),
-		Source("Payment Entry", _payment_entry),
-		Source("Journal Entry", _journal_entry, _journal_entry_rows),
-		Source("Dunning", _dunning),
+		Source("Quotation", _quotation, _quotation_customers),
+		Source("Sales Order", _sales_order, _customer_field),
+		Source("Delivery Note", _delivery_note, _customer_field),
+		Source("Sales Invoice", _sales_invoice, _customer_field),
+		Source("Payment Entry", _payment_entry, _payment_customers),
+		Source("Journal Entry", _journal_entry, _journal_entry_customers, _journal_entry_rows),
+		Source("Dunning", _dunning, _customer_field),
 	)
 }
 

@@ -157,7 +157,7 @@ def test_failing_handler_never_blocks_the_invoice_and_reconciliation_heals(monke
 
 	customer = make_customer()
 
-	def broken(doctype, names):
+	def broken(*args):
 		raise RuntimeError("touchpoint store unavailable")
 
 	monkeypatch.setattr(recorder, "record", broken)
@@ -207,3 +207,25 @@ def test_overdue_invoice_becomes_a_touchpoint_once_and_counts_as_overdue():
 	assert [(r.reference_name, flt(r.amount)) for r in rows] == [(si.name, 100)]
 	# an overdue notice is not contact with the customer
 	assert relationship(customer).touchpoints_90d == 1
+
+
+def test_outside_tests_figures_are_refreshed_by_a_job_after_commit(monkeypatch):
+	"""Submitting never waits for relationship figures: the touchpoint is written in the transaction,
+	the refresh is queued to run after the commit."""
+	queued = []
+	monkeypatch.setattr(frappe.flags, "in_test", False)
+	monkeypatch.setattr(
+		"frappe.utils.background_jobs.enqueue",
+		lambda method, **kw: queued.append((method, kw)),
+	)
+	monkeypatch.setattr(frappe, "enqueue", lambda method, **kw: queued.append((method, kw)))
+	customer = make_customer()
+	si = invoice(customer, rate=100)
+	monkeypatch.undo()
+
+	assert types(touchpoints(customer)) == [("Invoice", "Active", si.name)]
+	assert not frappe.db.exists("Customer Relationship", customer)
+	refresh = [kw for method, kw in queued if method == "crm_plus.touchpoints.relationship.refresh"]
+	assert refresh == [
+		{"queue": "short", "enqueue_after_commit": True, "now": False, "customers": [customer]}
+	]
