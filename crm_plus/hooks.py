@@ -27,10 +27,14 @@ before_tests = "crm_plus.testing.before_tests"
 permission_query_conditions = {
 	"Customer Touchpoint": "crm_plus.touchpoints.permissions.query_conditions",
 	"Customer Relationship": "crm_plus.touchpoints.permissions.query_conditions",
+	"Lifecycle Alert": "crm_plus.touchpoints.permissions.query_conditions",
+	"Customer Stage Change": "crm_plus.touchpoints.permissions.query_conditions",
 }
 has_permission = {
 	"Customer Touchpoint": "crm_plus.touchpoints.permissions.has_permission",
 	"Customer Relationship": "crm_plus.touchpoints.permissions.has_permission",
+	"Lifecycle Alert": "crm_plus.touchpoints.permissions.has_permission",
+	"Customer Stage Change": "crm_plus.touchpoints.permissions.has_permission",
 }
 
 # Document Events: ERPNext sales, billing and collections become customer touchpoints
@@ -50,6 +54,11 @@ doc_events = {
 		"Dunning",
 	)
 }
+# Lifecycle: closing the ToDo of a lifecycle alert resolves the alert
+doc_events["ToDo"] = {"on_update": "crm_plus.lifecycle.events.todo_on_update"}
+
+# Lifecycle stages follow every relationship refresh
+crm_plus_after_refresh = ["crm_plus.lifecycle.stages.update_stages"]
 
 # Scheduled Tasks
 scheduler_events = {
@@ -57,5 +66,11 @@ scheduler_events = {
 		"crm_plus.touchpoints.reconcile.daily",
 		# CRM Plans: evaluations that have come due, with a ToDo to each plan's manager
 		"crm_plus.plans.evaluation.create_due_evaluations",
+		# Lifecycle: stages move with the calendar, then the day-based rules
+		"crm_plus.lifecycle.engine.daily",
+	],
+	# Lifecycle: the hour-based rules (feedback not answered within H hours)
+	"hourly_long": [
+		"crm_plus.lifecycle.engine.hourly",
 	],
 }

@@ -18,10 +18,18 @@ def after_install():
 	settings.enable_touchpoints = 1
 	settings.overdue_touchpoints = 1
 	settings.save(ignore_permissions=True)
+	install_lifecycle_examples()
 
 
 def after_migrate():
 	before_install()
+	install_lifecycle_examples()
+
+
+def install_lifecycle_examples():
+	from crm_plus.lifecycle import examples
+
+	examples.install()
 
 
 def before_uninstall():

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-POSITIVE_INT_FIELDS = ("nurturing_days", "churn_days", "timeline_limit")
+POSITIVE_INT_FIELDS = ("nurturing_days", "churn_days", "timeline_limit", "lifecycle_chunk_size")
 
 
 class CRMPlusSettings(Document):

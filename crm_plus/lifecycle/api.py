@@ -1,0 +1,48 @@
+"""Whitelisted calls of the Lifecycle Rule form: thin, typed, permission-checked."""
+
+import frappe
+from frappe import _
+
+from crm_plus.lifecycle import engine
+from crm_plus.lifecycle.conditions import registry
+
+PREVIEW_LIMIT = 500
+RUN_ROLES = ("CRM Manager", "System Manager")
+
+
+@frappe.whitelist()
+def condition_options() -> list[dict]:
+	"""The registry, for the rule form: each condition with its parameters and defaults."""
+	return [
+		{
+			"key": c.key,
+			"label": c.label,
+			"description": c.description,
+			"frequency": c.frequency,
+			"parameters": [
+				{"name": p.name, "label": p.label, "default": p.default, "required": p.required}
+				for p in c.parameters
+			],
+		}
+		for c in registry().values()
+	]
+
+
+@frappe.whitelist()
+def preview(rule: str) -> dict:
+	"""Customers the rule matches now and why, without acting (cooldown honoured, as Run now would)."""
+	doc = frappe.get_doc("Lifecycle Rule", rule)
+	doc.check_permission("read")
+	rows = engine.preview(doc)
+	return {"total": len(rows), "matches": rows[:PREVIEW_LIMIT]}
+
+
+@frappe.whitelist(methods=["POST"])
+def run_now(rule: str) -> dict:
+	"""Check the rule now and act on new matches (in background jobs on a large site)."""
+	if not set(RUN_ROLES) & set(frappe.get_roles()):
+		frappe.throw(
+			_("Only a CRM Manager or System Manager can run lifecycle rules."), frappe.PermissionError
+		)
+	frappe.get_doc("Lifecycle Rule", rule).check_permission("write")
+	return engine.enqueue_rule(rule)

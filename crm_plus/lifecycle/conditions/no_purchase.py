@@ -1,0 +1,26 @@
+"""No purchase for N days (the source's "no purchase for two consecutive months → remind sales").
+
+A purchase is a submitted, non-return Sales Invoice; customers who never bought are prospects, not
+matched here. Day ``days`` after the last purchase matches (60 days without purchase match a 60-day rule).
+"""
+
+from crm_plus.lifecycle.conditions.base import Condition, Parameter, _, in_chunk, in_company
+
+CONDITION = Condition(
+	key="no_purchase",
+	label=_("No purchase for N days"),
+	description=_("Customers whose last invoice is at least N days old."),
+	parameters=(Parameter("days", _("Days"), default=60, minimum=1),),
+	sql=f"""
+		select si.customer,
+			max(si.posting_date) as last_purchase,
+			datediff(%(today)s, max(si.posting_date)) as days_since,
+			substring(max(concat(si.posting_date, si.name)), 11) as invoice
+		from `tabSales Invoice` si
+		where si.docstatus = 1 and si.is_return = 0
+			and {in_company("si.company")} and {in_chunk("si.customer")}
+		group by si.customer
+		having max(si.posting_date) <= date_sub(%(today)s, interval %(days)s day)
+	""",
+	explanation=_("{days_since} days since last invoice {invoice}"),
+)

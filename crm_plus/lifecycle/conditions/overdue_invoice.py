@@ -1,0 +1,38 @@
+"""An invoice overdue by more than N days, optionally only invoices above an amount.
+
+Overdue: a submitted, non-return Sales Invoice with an outstanding amount and a due date more than N
+days ago; the minimum applies to each invoice's outstanding amount in company currency.
+"""
+
+from crm_plus.lifecycle.conditions.base import Condition, Parameter, _, in_chunk, in_company
+
+_BASE_OUTSTANDING = (
+	"si.outstanding_amount * case when si.party_account_currency = si.currency "
+	"then si.conversion_rate else 1 end"
+)
+
+CONDITION = Condition(
+	key="overdue_invoice",
+	label=_("Invoice overdue by more than N days"),
+	description=_("Customers with an invoice unpaid more than N days after its due date."),
+	parameters=(
+		Parameter("days", _("Days"), default=30, minimum=0),
+		Parameter("min_amount", _("Minimum Amount"), required=False, integer=False),
+	),
+	sql=f"""
+		select si.customer,
+			count(*) as invoices,
+			round(sum({_BASE_OUTSTANDING}), 2) as overdue_amount,
+			max(datediff(%(today)s, si.due_date)) as days_overdue,
+			substring_index(min(concat(si.due_date, '|', si.name)), '|', -1) as invoice
+		from `tabSales Invoice` si
+		where si.docstatus = 1 and si.is_return = 0 and si.outstanding_amount > 0
+			and si.due_date < date_sub(%(today)s, interval %(days)s day)
+			and {_BASE_OUTSTANDING} >= coalesce(%(min_amount)s, 0)
+			and {in_company("si.company")} and {in_chunk("si.customer")}
+		group by si.customer
+	""",
+	explanation=_(
+		"Invoice {invoice} overdue by {days_overdue} days ({invoices} overdue, {overdue_amount} outstanding)"
+	),
+)

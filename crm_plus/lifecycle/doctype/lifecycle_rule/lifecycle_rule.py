@@ -1,0 +1,116 @@
+# Copyright (c) 2026, crm_plus developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from crm_plus.lifecycle.conditions import get_condition, registry
+from crm_plus.lifecycle.conditions.base import (
+	MISSING,
+	NEGATIVE,
+	NOT_A_NUMBER,
+	NOT_WHOLE,
+	TOO_LARGE,
+	TOO_SMALL,
+)
+
+ASSIGN_TODO, SEND_EMAIL, SET_STAGE, LOG_ONLY = "Assign ToDo", "Send Email", "Set Stage", "Log Only"
+
+
+class LifecycleRule(Document):
+	# begin: auto-generated types
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_condition()
+		self.validate_parameters()
+		self.validate_action()
+		self.validate_responsible()
+		self.validate_numbers()
+
+	@property
+	def condition_def(self):
+		return get_condition(self.condition)
+
+	def parameter_values(self) -> dict:
+		"""The parameters as the condition's query binds them."""
+		return self.condition_def.clean({row.parameter: row.value for row in self.parameters})
+
+	def needs_responsible(self) -> bool:
+		return self.action == ASSIGN_TODO or (self.action == SEND_EMAIL and self.email_to != "Customer")
+
+	def validate_condition(self):
+		if not self.condition_def:
+			frappe.throw(
+				_("{0}: {1} is not a known condition. Choose one of: {2}").format(
+					_(self.meta.get_label("condition")),
+					self.condition,
+					", ".join(_(c.label) for c in registry().values()),
+				),
+				title=_("Invalid Condition"),
+			)
+
+	def validate_parameters(self):
+		condition = self.condition_def
+		label = _(self.meta.get_label("parameters"))
+		seen = set()
+		for row in self.parameters:
+			if row.parameter in seen:
+				frappe.throw(_("{0}: {1} is given twice.").format(label, row.parameter))
+			seen.add(row.parameter)
+			if parameter := condition.parameter(row.parameter):
+				row.label = parameter.label
+		values = {row.parameter: row.value for row in self.parameters}
+		for parameter, problem in condition.problems(values):
+			frappe.throw(self._parameter_message(label, parameter, problem), title=_("Invalid Parameter"))
+
+	def _parameter_message(self, label, parameter, problem) -> str:
+		if problem == "unknown":
+			return _("{0}: {1} is not a parameter of the condition {2}.").format(
+				label, parameter, _(self.condition_def.label)
+			)
+		name = _(parameter.label)
+		messages = {
+			MISSING: _("{0}: {1} is required.").format(label, name),
+			NOT_A_NUMBER: _("{0}: {1} must be a number.").format(label, name),
+			NEGATIVE: _("{0}: {1} cannot be negative.").format(label, name),
+			NOT_WHOLE: _("{0}: {1} must be a whole number.").format(label, name),
+			TOO_SMALL: _("{0}: {1} must be at least {2}.").format(label, name, parameter.minimum),
+			TOO_LARGE: _("{0}: {1} must be at most {2}.").format(label, name, parameter.maximum),
+		}
+		return messages[problem]
+
+	def validate_action(self):
+		if self.action == SEND_EMAIL and not self.email_template:
+			self._required("email_template")
+		if self.action == SET_STAGE and not self.target_stage:
+			self._required("target_stage")
+
+	def validate_responsible(self):
+		if not self.needs_responsible():
+			return
+		if not self.responsible:
+			self._required("responsible")
+		if self.responsible == "Role" and not self.responsible_role:
+			self._required("responsible_role")
+		if self.responsible == "User" and not self.responsible_user:
+			self._required("responsible_user")
+
+	def _required(self, field: str):
+		frappe.throw(
+			_("{0} is required for the action {1}.").format(_(self.meta.get_label(field)), _(self.action)),
+			title=_("Missing Value"),
+		)
+
+	def validate_numbers(self):
+		if self.cooldown_days is None or int(self.cooldown_days) < 1:
+			frappe.throw(
+				_("{0} must be at least 1.").format(_(self.meta.get_label("cooldown_days"))),
+				title=_("Invalid Value"),
+			)
+		if (self.min_lifetime_revenue or 0) < 0:
+			frappe.throw(
+				_("{0} cannot be negative.").format(_(self.meta.get_label("min_lifetime_revenue"))),
+				title=_("Invalid Value"),
+			)

@@ -1,0 +1,113 @@
+"""Lifecycle stages for every customer at once, and their history.
+
+``update_stages`` runs after each relationship refresh (hook ``crm_plus_after_refresh``) and daily, as
+stages move with the calendar. It applies ``stage_rules.decide_stage`` as one SQL CASE over Customer
+Relationship, writes a Customer Stage Change row for every customer whose stage differs, then updates the
+stage. A second run finds nothing different and writes nothing: the history is idempotent.
+
+A rule flags a customer (normally At Risk) through an open Lifecycle Alert carrying ``stage_set``; the
+flag holds until the alert is resolved, or the customer buys again, or churns.
+"""
+
+from collections.abc import Iterable
+
+import frappe
+from frappe import _
+from frappe.utils import getdate, now_datetime
+
+from crm_plus.lifecycle.stage_rules import CHURNED, MAINTENANCE, NURTURING, PROSPECT
+
+# the latest open flag of each customer
+_FLAGS = """
+	select f.customer, f.stage_set, f.rule, f.name as alert, f.matched_on
+	from (
+		select a.customer, a.stage_set, a.rule, a.name, a.matched_on,
+			row_number() over (partition by a.customer order by a.matched_on desc, a.name desc) as latest
+		from `tabLifecycle Alert` a
+		where a.status = 'Open' and coalesce(a.stage_set, '') != '' {customers}
+	) f
+	where f.latest = 1
+"""
+
+_FLAGGED = "f.customer is not null and date(f.matched_on) >= r.last_purchase_date"
+
+# stage_rules.decide_stage, in SQL: keep both in step
+_STAGE = f"""
+	case
+		when r.invoice_count = 0 or r.first_purchase_date is null or r.last_purchase_date is null
+			then '{PROSPECT}'
+		when datediff(%(today)s, r.last_purchase_date) >= %(churn_days)s then '{CHURNED}'
+		when {_FLAGGED} then f.stage_set
+		when datediff(%(today)s, r.first_purchase_date) < %(nurturing_days)s or r.invoice_count < 2
+			then '{NURTURING}'
+		else '{MAINTENANCE}'
+	end
+"""
+
+_REASON = f"""
+	case
+		when r.invoice_count = 0 or r.first_purchase_date is null or r.last_purchase_date is null
+			then %(reason_prospect)s
+		when datediff(%(today)s, r.last_purchase_date) >= %(churn_days)s then %(reason_churned)s
+		when {_FLAGGED} then %(reason_flagged)s
+		when datediff(%(today)s, r.first_purchase_date) < %(nurturing_days)s then %(reason_new)s
+		when r.invoice_count < 2 then %(reason_once)s
+		else %(reason_repeat)s
+	end
+"""
+
+
+def update_stages(customers: Iterable[str] | None = None, as_of=None) -> int:
+	"""Recompute the stage of the given customers (all when None); returns how many changed."""
+	if customers is not None:
+		customers = tuple(sorted({c for c in customers if c}))
+		if not customers:
+			return 0
+	settings = frappe.get_cached_doc("CRM Plus Settings")
+	nurturing, churn = settings.nurturing_days or 90, settings.churn_days or 365
+	params = {
+		"customers": customers,
+		"today": getdate(as_of),
+		"now": now_datetime(),
+		"nurturing_days": nurturing,
+		"churn_days": churn,
+		"reason_prospect": _("No purchase yet"),
+		"reason_churned": _("No purchase for {0} days or more").format(churn),
+		"reason_flagged": _("Flagged by a lifecycle rule"),
+		"reason_new": _("First purchase less than {0} days ago").format(nurturing),
+		"reason_once": _("Bought once, not yet a repeat customer"),
+		"reason_repeat": _("Repeat customer"),
+	}
+	in_r = "and r.name in %(customers)s" if customers is not None else ""
+	flags = _FLAGS.format(customers="and a.customer in %(customers)s" if customers is not None else "")
+	source = f"""
+		from `tabCustomer Relationship` r
+		left join ({flags}) f on f.customer = r.name
+		where not (r.lifecycle_stage <=> {_STAGE}) {in_r}
+	"""
+	frappe.db.sql(
+		f"""
+		insert into `tabCustomer Stage Change`
+			(name, customer, from_stage, to_stage, changed_on, reason, rule, alert,
+			owner, modified_by, creation, modified, docstatus, idx)
+		select nextval(`customer_stage_change_id_seq`), r.name, r.lifecycle_stage, {_STAGE}, %(now)s,
+			{_REASON},
+			case when {_FLAGGED} then f.rule end,
+			case when {_FLAGGED} then f.alert end,
+			'Administrator', 'Administrator', %(now)s, %(now)s, 0, 0
+		{source}
+		""",
+		params,
+	)
+	changed = frappe.db._cursor.rowcount
+	if changed:
+		frappe.db.sql(
+			f"""
+			update `tabCustomer Relationship` r
+			left join ({flags}) f on f.customer = r.name
+			set r.lifecycle_stage = {_STAGE}
+			where not (r.lifecycle_stage <=> {_STAGE}) {in_r}
+			""",
+			params,
+		)
+	return changed
