@@ -1,0 +1,145 @@
+"""Each lifecycle condition, on ERPNext's real documents, with its boundaries."""
+
+import frappe
+from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import create_sales_invoice
+from frappe.utils import add_days, nowdate
+
+from crm_plus.lifecycle import engine
+from tests.integration.lifecycle_helpers import (
+	backdate_customer,
+	bought,
+	customer_in,
+	customers,
+	fresh_group,
+	make_rule,
+	touchpoint,
+)
+
+
+def matched(rule) -> dict:
+	return {row.customer: row for row in engine.preview(rule)}
+
+
+def test_no_purchase_boundaries_59_60_61_days():
+	group = fresh_group()
+	by_age = {}
+	for days in (59, 60, 61):
+		by_age[days] = customer_in(group)
+		bought(by_age[days], days_ago=days)
+	rule = make_rule(group, "no_purchase", {"days": 60})
+
+	found = matched(rule)
+	assert set(found) == {by_age[60], by_age[61]}
+	si = frappe.get_all("Sales Invoice", filters={"customer": by_age[61]}, pluck="name")[0]
+	assert found[by_age[61]].explanation == f"61 days since last invoice {si}"
+	assert found[by_age[60]].days_since == 60
+
+
+def test_cancelled_invoices_and_returns_are_not_purchases():
+	group = fresh_group()
+	cancelled, returned, recent = customer_in(group), customer_in(group), customer_in(group)
+	for customer in (cancelled, returned, recent):
+		bought(customer, days_ago=70)
+	bought(cancelled, days_ago=5).cancel()
+	old = frappe.get_last_doc("Sales Invoice", filters={"customer": returned})
+	create_sales_invoice(
+		customer=returned,
+		is_return=1,
+		return_against=old.name,
+		qty=-1,
+		rate=100,
+		posting_date=add_days(nowdate(), -3),
+	)
+	bought(recent, days_ago=5)
+	rule = make_rule(group, "no_purchase", {"days": 60})
+
+	assert set(matched(rule)) == {cancelled, returned}
+
+
+def test_fewer_follow_ups_than_expected():
+	group = fresh_group()
+	once, twice, new = customer_in(group), customer_in(group), customer_in(group)
+	backdate_customer(once, 10)
+	backdate_customer(twice, 10)
+	touchpoint(once, "Call", "Outbound", days_ago=2)
+	touchpoint(once, "Call", "Outbound", days_ago=9)  # outside the 7-day window
+	touchpoint(twice, "Call", "Outbound", days_ago=1)
+	touchpoint(twice, "Visit", "Outbound", days_ago=6)
+	rule = make_rule(group, "few_followups", {"count": 2, "days": 7})
+
+	found = matched(rule)
+	assert set(found) == {once}
+	assert new not in found  # not yet known for 7 days
+	assert found[once].explanation == "1 follow-ups in the last 7 days, at least 2 expected"
+
+
+def test_feedback_not_answered_within_hours():
+	group = fresh_group()
+	waiting, answered, fresh = customer_in(group), customer_in(group), customer_in(group)
+	complaint = touchpoint(waiting, "Complaint", "Inbound", hours_ago=25)
+	touchpoint(answered, "Feedback", "Inbound", hours_ago=30)
+	touchpoint(answered, "Call", "Outbound", hours_ago=2)
+	touchpoint(fresh, "Feedback", "Inbound", hours_ago=3)
+	rule = make_rule(group, "unanswered_feedback", {"hours": 24})
+
+	found = matched(rule)
+	assert set(found) == {waiting}
+	assert found[waiting].touchpoint == str(complaint) and found[waiting].hours_waiting == 25
+
+
+def test_purchase_frequency_drop():
+	group = fresh_group()
+	dropped, steady = customer_in(group), customer_in(group)
+	for days in (35, 40, 45, 50):
+		bought(dropped, days_ago=days)
+	bought(dropped, days_ago=3)
+	for days in (5, 10, 40, 50):
+		bought(steady, days_ago=days)
+	rule = make_rule(group, "frequency_drop", {"percent": 50, "days": 30})
+
+	found = matched(rule)
+	assert set(found) == {dropped}
+	assert (found[dropped].previous_count, found[dropped].current_count, found[dropped].drop_percent) == (
+		4,
+		1,
+		75,
+	)
+
+
+def test_invoice_overdue_by_more_than_n_days_with_minimum_amount():
+	group = fresh_group()
+	late, late_small, on_time = customer_in(group), customer_in(group), customer_in(group)
+
+	def overdue_invoice(customer, due_days_ago, rate):
+		si = bought(customer, days_ago=due_days_ago + 30, rate=rate, do_not_submit=True)
+		si.payment_schedule = []
+		si.due_date = add_days(nowdate(), -due_days_ago)
+		si.save()
+		si.submit()
+		return si
+
+	si = overdue_invoice(late, 40, 2000)
+	overdue_invoice(late_small, 45, 100)
+	overdue_invoice(on_time, 30, 5000)  # exactly 30 days: not *more* than 30
+
+	assert set(matched(make_rule(group, "overdue_invoice", {"days": 30}))) == {late, late_small}
+	found = matched(make_rule(group, "overdue_invoice", {"days": 30, "min_amount": 1000}))
+	assert set(found) == {late}
+	assert found[late].invoice == si.name and found[late].days_overdue == 40
+
+
+def test_rule_filters_stage_and_minimum_revenue():
+	group = fresh_group()
+	small, big = customer_in(group), customer_in(group)
+	bought(small, days_ago=70, rate=100)
+	bought(big, days_ago=70, rate=5000)
+	prospect = customer_in(group)
+
+	rule = make_rule(group, "no_purchase", {"days": 60}, min_lifetime_revenue=1000)
+	assert set(matched(rule)) == {big}
+	stage_rule = make_rule(
+		group, "few_followups", {"count": 1, "days": 1}, stages=[{"lifecycle_stage": "Prospect"}]
+	)
+	backdate_customer(prospect, 5)
+	backdate_customer(small, 5)
+	assert customers(engine.preview(stage_rule)) == [prospect]
