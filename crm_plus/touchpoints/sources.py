@@ -128,64 +128,36 @@ def _quotation(t):
 	).where(t.quotation_to == "Customer")
 
 
-def _sales_order(t):
-	return _row(
-		frappe.qb.from_(t),
-		t.customer,
-		_const("Sales Order"),
-		_const("System"),
-		_const("Outbound"),
-		_const("Sales Order"),
-		t.name,
-		t.company,
-		t.transaction_date,
-		t.currency,
-		t.grand_total,
-		t.base_grand_total,
-		t.po_no,
-		t.owner,
-		*_standard(t),
-	)
+def _selling_document(touchpoint_type, date_field: str, summary_field: str):
+	"""Sales Order, Delivery Note, Sales Invoice: the customer's document at its grand total."""
+
+	def build(t):
+		return _row(
+			frappe.qb.from_(t),
+			t.customer,
+			touchpoint_type(t) if callable(touchpoint_type) else _const(touchpoint_type),
+			_const("System"),
+			_const("Outbound"),
+			_const(t._table_name.removeprefix("tab")),
+			t.name,
+			t.company,
+			t[date_field],
+			t.currency,
+			t.grand_total,
+			t.base_grand_total,
+			t[summary_field],
+			t.owner,
+			*_standard(t),
+		)
+
+	return build
 
 
-def _delivery_note(t):
-	return _row(
-		frappe.qb.from_(t),
-		t.customer,
-		_const("Delivery"),
-		_const("System"),
-		_const("Outbound"),
-		_const("Delivery Note"),
-		t.name,
-		t.company,
-		t.posting_date,
-		t.currency,
-		t.grand_total,
-		t.base_grand_total,
-		t.return_against,
-		t.owner,
-		*_standard(t),
-	)
-
-
-def _sales_invoice(t):
-	return _row(
-		frappe.qb.from_(t),
-		t.customer,
-		Case().when(t.is_return == 1, "Credit Note").else_("Invoice"),
-		_const("System"),
-		_const("Outbound"),
-		_const("Sales Invoice"),
-		t.name,
-		t.company,
-		t.posting_date,
-		t.currency,
-		t.grand_total,
-		t.base_grand_total,
-		t.return_against,
-		t.owner,
-		*_standard(t),
-	)
+_sales_order = _selling_document("Sales Order", "transaction_date", "po_no")
+_delivery_note = _selling_document("Delivery", "posting_date", "return_against")
+_sales_invoice = _selling_document(
+	lambda t: Case().when(t.is_return == 1, "Credit Note").else_("Invoice"), "posting_date", "return_against"
+)
 
 
 def _payment_entry(t):
@@ -323,6 +295,7 @@ SOURCES: dict[str, Source] = {
 
 
 def get_source(doctype: str) -> Source | None:
+	"""The touchpoint source for an ERPNext doctype (None for doctypes that are not touchpoints)."""
 	return SOURCES.get(doctype)
 
 
