@@ -5,6 +5,8 @@ app_description = "Customer relationship management that runs on your ERPNext bi
 app_email = "crm-plus@example.com"
 app_license = "mit"
 
+from crm_plus.touchpoints.kinds import SOURCE_DOCTYPES as _SOURCE_DOCTYPES
+
 required_apps = ["erpnext"]
 
 export_python_type_annotations = True
@@ -42,18 +44,7 @@ _touchpoint_events = {
 	"on_submit": "crm_plus.touchpoints.events.on_submit",
 	"on_cancel": "crm_plus.touchpoints.events.on_cancel",
 }
-doc_events = {
-	doctype: _touchpoint_events
-	for doctype in (
-		"Quotation",
-		"Sales Order",
-		"Delivery Note",
-		"Sales Invoice",
-		"Payment Entry",
-		"Journal Entry",
-		"Dunning",
-	)
-}
+doc_events = {doctype: _touchpoint_events for doctype in _SOURCE_DOCTYPES}
 # Lifecycle: closing the ToDo of a lifecycle alert resolves the alert
 doc_events["ToDo"] = {"on_update": "crm_plus.lifecycle.events.todo_on_update"}
 
