@@ -5,6 +5,7 @@ app_description = "Customer relationship management that runs on your ERPNext bi
 app_email = "crm-plus@example.com"
 app_license = "mit"
 
+from crm_plus.touchpoints.customer import CUSTOMER_RECORDS as _CUSTOMER_RECORDS
 from crm_plus.touchpoints.kinds import SOURCE_DOCTYPES as _SOURCE_DOCTYPES
 
 required_apps = ["erpnext"]
@@ -43,8 +44,15 @@ has_permission = {
 _touchpoint_events = {
 	"on_submit": "crm_plus.touchpoints.events.on_submit",
 	"on_cancel": "crm_plus.touchpoints.events.on_cancel",
+	"on_trash": "crm_plus.touchpoints.events.on_cancel",
 }
 doc_events = {doctype: _touchpoint_events for doctype in _SOURCE_DOCTYPES}
+doc_events["Customer"] = {
+	"on_trash": "crm_plus.touchpoints.customer.on_trash",
+	"after_rename": "crm_plus.touchpoints.customer.after_rename",
+}
+# crm_plus's records never stop ERPNext from deleting a document or customer they point to
+ignore_links_on_delete = list(_CUSTOMER_RECORDS)
 # Lifecycle: closing the ToDo of a lifecycle alert resolves the alert
 doc_events["ToDo"] = {"on_update": "crm_plus.lifecycle.events.todo_on_update"}
 

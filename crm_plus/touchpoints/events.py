@@ -22,7 +22,8 @@ def on_submit(doc, method=None):
 
 
 def on_cancel(doc, method=None):
-	if get_source(doc.doctype):
+	"""On cancel, and on delete of a submitted or cancelled document (a draft has no touchpoint)."""
+	if doc.docstatus and get_source(doc.doctype):
 		_safely(recorder.cancel, doc)
 
 

@@ -229,3 +229,32 @@ def test_outside_tests_figures_are_refreshed_by_a_job_after_commit(monkeypatch):
 	assert refresh == [
 		{"queue": "short", "enqueue_after_commit": True, "now": False, "customers": [customer]}
 	]
+
+
+def test_touchpoints_never_block_deleting_a_cancelled_invoice():
+	frappe.db.set_single_value("Accounts Settings", "delete_linked_ledger_entries", 1)
+	customer = make_customer()
+	si = invoice(customer, rate=100)
+	si.cancel()
+	frappe.delete_doc("Sales Invoice", si.name)
+	assert types(touchpoints(customer)) == [("Invoice", "Cancelled", si.name)]
+
+
+def test_deleting_a_customer_takes_its_crm_records_and_renaming_moves_them():
+	from crm_plus.touchpoints import relationship as rel
+
+	customer = make_customer()
+	frappe.get_doc(
+		{"doctype": "Customer Touchpoint", "customer": customer, "touchpoint_type": "Call", "summary": "hi"}
+	).insert()
+	assert frappe.db.exists("Customer Relationship", customer)
+
+	renamed = frappe.rename_doc("Customer", customer, f"{customer} Ltd", force=True)
+	assert frappe.db.get_value("Customer Relationship", renamed, "customer") == renamed
+	assert not frappe.db.exists("Customer Relationship", customer)
+	assert frappe.db.count("Customer Touchpoint", {"customer": renamed}) == 1
+	rel.refresh([renamed])
+
+	frappe.delete_doc("Customer", renamed)
+	assert not frappe.db.exists("Customer Relationship", renamed)
+	assert frappe.db.count("Customer Touchpoint", {"customer": renamed}) == 0
