@@ -1,0 +1,100 @@
+"""The compiled Chinese translations load on the site: ``frappe._`` returns them for ``zh`` and ``zh-TW``.
+
+Needs the MO files that ``bench compile-po-to-mo --app crm_plus --force`` writes to
+``sites/assets/locale/<locale>/LC_MESSAGES/crm_plus.mo`` (``.ci/run`` does it after migrating).
+Frappe caches the merged translations of a language in redis (``merged_translations``), so the tests drop
+that entry before and after switching ``frappe.local.lang``.
+"""
+
+from pathlib import Path
+
+import frappe
+import pytest
+from frappe.gettext.translate import get_mo_path
+from frappe.translate import MERGED_TRANSLATION_KEY, get_all_translations
+
+from tests.unit.test_translations import LOCALE_DIR, read_po
+
+LANGS = {"zh": "zh", "zh-TW": "zh_TW"}  # Frappe's language code -> gettext locale of the PO/MO file
+COMPILE = "bench compile-po-to-mo --app crm_plus --force"
+
+
+def _drop_cached_translations():
+	for lang in LANGS:
+		frappe.cache.hdel(MERGED_TRANSLATION_KEY, lang)
+
+
+@pytest.fixture
+def in_lang():
+	"""Switch frappe.local.lang (with fresh translations); always back to English afterwards."""
+
+	def switch(lang):
+		_drop_cached_translations()
+		frappe.local.lang = lang
+
+	yield switch
+	frappe.local.lang = "en"
+	_drop_cached_translations()
+
+
+@pytest.mark.parametrize("locale", LANGS.values())
+def test_mo_files_are_compiled_and_current(locale):
+	mo, po = Path(get_mo_path("crm_plus", locale)), LOCALE_DIR / f"{locale}.po"
+	assert mo.is_file(), f"{mo} is missing: run {COMPILE}"
+	assert mo.stat().st_mtime >= po.stat().st_mtime, f"{mo} is older than {po.name}: run {COMPILE}"
+
+
+@pytest.mark.parametrize(
+	("lang", "expected"),
+	[
+		(
+			"zh",
+			{
+				"Customer Touchpoint": "客户触点",
+				"Lifecycle Rule": "生命周期规则",
+				"Account Owner": "客户负责人",
+			},
+		),
+		(
+			"zh-TW",
+			{
+				"Customer Touchpoint": "客戶觸點",
+				"Lifecycle Rule": "生命週期規則",
+				"Account Owner": "客戶負責人",
+			},
+		),
+	],
+)
+def test_underscore_returns_chinese(in_lang, lang, expected):
+	in_lang(lang)
+	for msgid, translation in expected.items():
+		assert frappe._(msgid) == translation
+
+
+def test_format_fields_survive_translation(in_lang):
+	in_lang("zh")
+	assert frappe._("Not permitted to read Customer {0}").format("CUST-1") == "无权读取客户 CUST-1"
+	in_lang("zh-TW")
+	assert frappe._("{0} customers match now").format(5) == "目前有 5 位客戶符合條件"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_string_of_the_po_file_loads(in_lang, lang):
+	"""zh-TW gets its own Traditional strings, not the zh fallback, for every msgid."""
+	in_lang(lang)
+	translations = get_all_translations(lang)
+	wrong = {
+		msgid: (translations.get(msgid), entry.msgstr)
+		for (context, msgid), entry in read_po(LOCALE_DIR / f"{LANGS[lang]}.po").items()
+		if context is None and translations.get(msgid) != entry.msgstr
+	}
+	assert (
+		not wrong
+	), f"{lang}: {len(wrong)} strings differ from the PO file (stale MO? run {COMPILE}): {wrong}"
+
+
+def test_english_is_back_after_the_switch(in_lang):
+	in_lang("zh-TW")
+	assert frappe._("Customer Touchpoint") == "客戶觸點"
+	in_lang("en")
+	assert frappe._("Customer Touchpoint") == "Customer Touchpoint"
