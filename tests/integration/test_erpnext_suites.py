@@ -2,8 +2,10 @@
 
     CRM_PLUS_ERPNEXT_SUITES=1 ~/frappe-bench/env/bin/python -m pytest tests/integration/test_erpnext_suites.py
 
-Afterwards ``test_site_invariants.py`` checks that every submitted Sales Invoice and Payment Entry those
-suites left on the site has exactly one touchpoint in the matching status.
+After every ERPNext test, before its data is rolled back, the harness checks that every submitted or
+cancelled Sales Invoice and customer Payment Entry on the site has exactly one touchpoint in the matching
+status (``invariants.py``); a violation fails that test. ``CRM_PLUS_SUITE_REPORT=path`` writes how many
+documents were checked.
 
 One harness step works around an ERPNext test-isolation bug: a Sales Invoice test creates the Department
 and Location accounting dimensions (DDL, so a rollback cannot undo it) and later tests then fail on the
@@ -11,6 +13,7 @@ mandatory dimension. Before each test the dimensions are disabled again, as ERPN
 ``disable_dimension()`` does.
 """
 
+import json
 import os
 
 import frappe
@@ -19,6 +22,10 @@ import pytest
 if os.environ.get("CRM_PLUS_ERPNEXT_SUITES"):
 	from erpnext.accounts.doctype.payment_entry.test_payment_entry import TestPaymentEntry
 	from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import TestSalesInvoice
+
+	from tests.integration.invariants import CHECKS, checked, violations
+
+	_checked: dict[str, int] = {}
 
 	@pytest.fixture
 	def rollback(site):
@@ -39,7 +46,18 @@ if os.environ.get("CRM_PLUS_ERPNEXT_SUITES"):
 		frappe.flags.accounting_dimensions = None
 		frappe.flags.accounting_dimensions_details = None
 		frappe.db.commit()  # nosemgrep: undo what an earlier ERPNext test committed
+		before = {doctype: checked(doctype, extra) for doctype, _types, extra in CHECKS}
 		yield
+		for doctype, types, extra in CHECKS:
+			_checked[doctype] = _checked.get(doctype, 0) + max(checked(doctype, extra) - before[doctype], 0)
+			assert violations(doctype, types, extra) == [], doctype
+
+	@pytest.fixture(scope="module", autouse=True)
+	def _report():
+		yield
+		if path := os.environ.get("CRM_PLUS_SUITE_REPORT"):
+			with open(path, "w") as f:
+				json.dump({"documents_made_by_the_tests_and_checked": _checked}, f)
 
 else:
 
