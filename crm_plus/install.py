@@ -4,6 +4,16 @@ import frappe
 
 ROLES = ("CRM Manager", "CRM User")
 
+# Indexes crm_plus adds to ERPNext tables for its hot filters: every relationship refresh and lifecycle
+# condition aggregates a customer's submitted, non-return invoices by date. Covering, so those
+# aggregates read the index only. Dropped again on uninstall.
+ERPNEXT_INDEXES = {
+	"Sales Invoice": {
+		"crm_plus_customer_purchases": ("customer", "docstatus", "is_return", "posting_date"),
+		"crm_plus_purchases_by_date": ("docstatus", "is_return", "posting_date", "customer"),
+	},
+}
+
 
 def before_install():
 	for role in ROLES:
@@ -18,12 +28,27 @@ def after_install():
 	settings.enable_touchpoints = 1
 	settings.overdue_touchpoints = 1
 	settings.save(ignore_permissions=True)
+	add_erpnext_indexes()
 	install_lifecycle_examples()
 
 
 def after_migrate():
 	before_install()
+	add_erpnext_indexes()
 	install_lifecycle_examples()
+
+
+def add_erpnext_indexes():
+	for doctype, indexes in ERPNEXT_INDEXES.items():
+		for name, columns in indexes.items():
+			frappe.db.add_index(doctype, list(columns), index_name=name)
+
+
+def drop_erpnext_indexes():
+	for doctype, indexes in ERPNEXT_INDEXES.items():
+		for name in indexes:
+			if frappe.db.has_index(f"tab{doctype}", name):
+				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
 
 
 def install_lifecycle_examples():
@@ -34,6 +59,7 @@ def install_lifecycle_examples():
 
 def before_uninstall():
 	"""Drop what crm_plus added outside its own doctypes (which Frappe removes itself)."""
+	drop_erpnext_indexes()
 	frappe.db.delete("Has Role", {"role": ("in", ROLES)})
 	for role in ROLES:
 		frappe.delete_doc("Role", role, ignore_permissions=True, force=True, ignore_missing=True)

@@ -102,7 +102,7 @@ def _timeline_html(row) -> str:
 	if row.reference_name:
 		url = f"/app/{frappe.scrub(row.reference_doctype).replace('_', '-')}/{row.reference_name}"
 		parts.append(f'<a href="{escape_html(url)}">{escape_html(row.reference_name)}</a>')
-	if row.get("amount") is not None and row.get("currency"):
+	if row.reference_name and row.get("amount") is not None and row.get("currency"):
 		parts.append(escape_html(fmt_money(row.amount, currency=row.currency)))
 	if row.status != "Active":
 		parts.append(f'<span class="indicator-pill red">{escape_html(_(row.status))}</span>')

@@ -43,3 +43,26 @@ def checked(doctype: str, extra: str = "") -> int:
 def installed_on():
 	"""Documents made before crm_plus was installed get their touchpoints from the backfill, not hooks."""
 	return frappe.db.get_value("Installed Application", {"app_name": "crm_plus"}, "creation") or "2000-01-01"
+
+
+def document_violation(doc) -> str | None:
+	"""Right after a successful submit or cancel: the document's touchpoints match its status."""
+	from crm_plus.touchpoints.sources import get_source
+
+	source = get_source(doc.doctype)
+	if not source or doc.docstatus not in (1, 2):
+		return None
+	expected = "Cancelled" if doc.docstatus == 2 else "Active"
+	customers = source.customers(doc)
+	rows = frappe.get_all(
+		"Customer Touchpoint",
+		filters={
+			"reference_doctype": doc.doctype,
+			"reference_name": doc.name,
+			"touchpoint_type": ("!=", "Overdue"),
+		},
+		fields=["customer", "status"],
+	)
+	if sorted(r.customer for r in rows) != sorted(customers) or any(r.status != expected for r in rows):
+		return f"{doc.doctype} {doc.name} (docstatus {doc.docstatus}, customers {customers}): {rows}"
+	return None
