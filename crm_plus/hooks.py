@@ -44,7 +44,7 @@ has_permission = {
 _touchpoint_events = {
 	"on_submit": "crm_plus.touchpoints.events.on_submit",
 	"on_cancel": "crm_plus.touchpoints.events.on_cancel",
-	"on_trash": "crm_plus.touchpoints.events.on_cancel",
+	"on_trash": "crm_plus.touchpoints.events.on_trash",
 }
 doc_events = {doctype: _touchpoint_events for doctype in _SOURCE_DOCTYPES}
 doc_events["Customer"] = {

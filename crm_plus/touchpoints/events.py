@@ -22,9 +22,14 @@ def on_submit(doc, method=None):
 
 
 def on_cancel(doc, method=None):
-	"""On cancel, and on delete of a submitted or cancelled document (a draft has no touchpoint)."""
-	if doc.docstatus and get_source(doc.doctype):
+	if get_source(doc.doctype):
 		_safely(recorder.cancel, doc)
+
+
+def on_trash(doc, method=None):
+	"""A deleted submitted or cancelled document takes its touchpoints with it (a draft has none)."""
+	if doc.docstatus and get_source(doc.doctype):
+		_safely(recorder.forget, doc)
 
 
 def touchpoints_enabled() -> bool:

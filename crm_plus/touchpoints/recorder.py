@@ -42,6 +42,19 @@ def cancel(doctype: str, names: Sequence[str], customers: Sequence[str] | None =
 	return changed
 
 
+def forget(doctype: str, names: Sequence[str], customers: Sequence[str] | None = None) -> int:
+	"""Delete the touchpoints of deleted documents: the document is gone, and its name may be given to a
+	new one (Frappe reverts a naming series when its last document is deleted)."""
+	if customers is not None and not customers:
+		return 0
+	customers = customers if customers is not None else customers_of(doctype, names)
+	frappe.db.delete(
+		"Customer Touchpoint", {"reference_doctype": doctype, "reference_name": ("in", list(names))}
+	)
+	relationship.refresh_later(customers)
+	return frappe.db._cursor.rowcount
+
+
 def customers_of(doctype: str, names: Sequence[str]) -> list[str]:
 	tp = frappe.qb.DocType("Customer Touchpoint")
 	return (

@@ -59,7 +59,8 @@ if os.environ.get("CRM_PLUS_ERPNEXT_SUITES"):
 
 		def checked_run_post_save_methods(doc, *args, **kwargs):
 			result = original(doc, *args, **kwargs)
-			if doc.doctype in ("Sales Invoice", "Payment Entry") and doc.docstatus in (1, 2):
+			# only a real submit or cancel (a retried submit after a failed one is an update)
+			if doc.doctype in ("Sales Invoice", "Payment Entry") and doc._action in ("submit", "cancel"):
 				_checked[doc.doctype] = _checked.get(doc.doctype, 0) + 1
 				if problem := document_violation(doc):
 					_violations.append(problem)
