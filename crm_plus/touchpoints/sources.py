@@ -14,7 +14,7 @@ import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.custom import ConstantColumn
 from frappe.query_builder.functions import Coalesce, Count, GroupConcat, Max, Now, Sum
-from pypika.terms import NullValue
+from pypika.terms import NullValue, PseudoColumn
 
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 
@@ -45,7 +45,7 @@ def _const(value):
 
 
 def _row(query, *terms):
-	"""SELECT the terms as the touchpoint COLUMNS (aliased, so the select can be used as a derived table)."""
+	"""SELECT the terms as the touchpoint COLUMNS (aliased, so the select reads as the row it writes)."""
 	assert len(terms) == len(COLUMNS)
 	return query.select(*(term.as_(column) for term, column in zip(terms, COLUMNS, strict=True)))
 
@@ -348,17 +348,16 @@ def insert_select(select, reserve: int | None = None) -> int:
 	ROW_NUMBER(), which saves a sequence write per row. Only a duplicate of the unique source key is
 	skipped; any other error still raises.
 	"""
-	sql, params = select.walk()
 	if reserve:
 		first = frappe.db.get_next_sequence_val("Customer Touchpoint")
 		frappe.db.sql(f"select setval(`{SEQUENCE}`, %s)", first + reserve)  # nosemgrep
 		name = f"{int(first)} + row_number() over ()"
 	else:
 		name = f"nextval(`{SEQUENCE}`)"
+	sql, params = select.select(PseudoColumn(name)).walk()
 	columns = ", ".join(f"`{c}`" for c in COLUMNS)
 	frappe.db.sql(
-		f"""insert into `tabCustomer Touchpoint` (`name`, {columns})
-		select {name}, x.* from ({sql}) x
+		f"""insert into `tabCustomer Touchpoint` ({columns}, `name`) {sql}
 		on duplicate key update `tabCustomer Touchpoint`.`idx` = `tabCustomer Touchpoint`.`idx`""",  # nosemgrep
 		params,
 	)

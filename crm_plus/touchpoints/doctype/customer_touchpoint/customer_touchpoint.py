@@ -73,6 +73,5 @@ def on_doctype_update():
 		["reference_doctype", "reference_name", "touchpoint_type", "customer"],
 		constraint_name="unique_source_touchpoint",
 	)
-	# the customer timeline and every per-customer aggregate
+	# the customer timeline and every per-customer aggregate (relationship, lifecycle conditions, KPIs)
 	frappe.db.add_index("Customer Touchpoint", ["customer", "posting_date"])
-	frappe.db.add_index("Customer Touchpoint", ["touchpoint_type", "status", "posting_date"])
