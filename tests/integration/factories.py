@@ -128,6 +128,7 @@ def log_touchpoint(customer: str, touchpoint_type: str, direction: str, posting_
 			"customer": customer,
 			"touchpoint_type": touchpoint_type,
 			"direction": direction,
+			"company": "_Test Company",  # not the site's default company
 			"posting_date": posting_date,
 		}
 	).insert()

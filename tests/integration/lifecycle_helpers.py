@@ -42,6 +42,8 @@ def make_rule(group: str | None, condition: str, parameters: dict, action: str =
 			"parameters": [{"parameter": k, "value": v} for k, v in parameters.items()],
 			"action": action,
 			"cooldown_days": 30,
+			# the company of ERPNext's test factories, whatever the site's default company is
+			"company": "_Test Company",
 			**extra,
 		}
 	)
@@ -69,6 +71,7 @@ def touchpoint(customer: str, touchpoint_type: str, direction: str, hours_ago: f
 			"customer": customer,
 			"touchpoint_type": touchpoint_type,
 			"direction": direction,
+			"company": "_Test Company",  # not the site's default company
 			"posting_date": add_days(nowdate(), -days_ago),
 		}
 	).insert()
