@@ -95,6 +95,16 @@ def relationship(customer: str):
 	return frappe.get_doc("Customer Relationship", customer)
 
 
+def make_user(*roles: str) -> str:
+	"""A System User with these roles (and no others)."""
+	email = f"crm-{frappe.generate_hash(length=8)}@example.com"
+	user = frappe.get_doc({"doctype": "User", "email": email, "first_name": "CRM", "send_welcome_email": 0})
+	if roles:
+		user.append_roles(*roles)
+	user.insert(ignore_permissions=True)
+	return user.name
+
+
 def make_customer_group() -> str:
 	"""A fresh customer group, so a test's customers form a segment of their own."""
 	return (

@@ -3,32 +3,8 @@
 import frappe
 from frappe.utils import add_days, add_to_date, now_datetime, nowdate
 
-from tests.integration.factories import invoice, make_customer
-
-
-def fresh_group() -> str:
-	"""A customer group of the test's own, so a rule sees only the test's customers."""
-	return (
-		frappe.get_doc(
-			{
-				"doctype": "Customer Group",
-				"customer_group_name": f"_CRM Lifecycle {frappe.generate_hash(length=8)}",
-				"parent_customer_group": "All Customer Groups",
-			}
-		)
-		.insert()
-		.name
-	)
-
-
-def make_user(*roles: str) -> str:
-	email = f"lifecycle-{frappe.generate_hash(length=8)}@example.com"
-	user = frappe.get_doc(
-		{"doctype": "User", "email": email, "first_name": "Lifecycle", "send_welcome_email": 0}
-	).insert()
-	if roles:
-		user.add_roles(*roles)
-	return user.name
+from tests.integration.factories import invoice, log_touchpoint, make_customer, make_user
+from tests.integration.factories import make_customer_group as fresh_group
 
 
 def make_rule(group: str | None, condition: str, parameters: dict, action: str = "Log Only", **extra):
@@ -65,20 +41,8 @@ def backdate_customer(customer: str, days: int) -> None:
 
 
 def touchpoint(customer: str, touchpoint_type: str, direction: str, hours_ago: float = 0, days_ago: int = 0):
-	doc = frappe.get_doc(
-		{
-			"doctype": "Customer Touchpoint",
-			"customer": customer,
-			"touchpoint_type": touchpoint_type,
-			"direction": direction,
-			"company": "_Test Company",  # not the site's default company
-			"posting_date": add_days(nowdate(), -days_ago),
-		}
-	).insert()
-	if hours_ago or days_ago:
-		when = add_to_date(now_datetime(), hours=-hours_ago, days=-days_ago)
-		frappe.db.set_value("Customer Touchpoint", doc.name, "creation", when, update_modified=False)
-	return doc.name
+	created = add_to_date(now_datetime(), hours=-hours_ago, days=-days_ago) if hours_ago or days_ago else None
+	return log_touchpoint(customer, touchpoint_type, direction, add_days(nowdate(), -days_ago), created)
 
 
 def alerts(rule) -> list[dict]:

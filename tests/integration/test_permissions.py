@@ -4,15 +4,7 @@ import frappe
 import pytest
 
 from crm_plus.touchpoints.api import get_relationship_summary, get_timeline
-from tests.integration.factories import invoice, make_customer
-
-
-def make_user(*roles: str) -> str:
-	email = f"crm-{frappe.generate_hash(length=8)}@example.com"
-	user = frappe.get_doc({"doctype": "User", "email": email, "first_name": "CRM", "send_welcome_email": 0})
-	user.append_roles(*roles)
-	user.insert(ignore_permissions=True)
-	return email
+from tests.integration.factories import invoice, make_customer, make_user
 
 
 def test_sales_user_reads_relationship_but_no_financial_figures():
