@@ -4,15 +4,29 @@ import frappe
 
 ROLES = ("CRM Manager", "CRM User")
 
-# Indexes crm_plus adds to ERPNext tables for its hot filters: every relationship refresh and lifecycle
-# condition aggregates a customer's submitted, non-return invoices by date. Covering, so those
-# aggregates read the index only. Dropped again on uninstall.
+# Indexes crm_plus adds to ERPNext tables for its hot filters: relationship refreshes and lifecycle
+# conditions aggregate customers' submitted invoices by customer, by date, or unpaid. Each covers its
+# queries (company included, as rules may filter by it), so they read the index only. Dropped again on
+# uninstall.
 ERPNEXT_INDEXES = {
 	"Sales Invoice": {
-		"crm_plus_customer_purchases": ("customer", "docstatus", "is_return", "posting_date"),
-		"crm_plus_purchases_by_date": ("docstatus", "is_return", "posting_date", "customer"),
+		"crm_plus_customer_history": ("customer", "docstatus", "is_return", "company", "posting_date"),
+		"crm_plus_history_by_date": ("docstatus", "is_return", "posting_date", "customer", "company"),
+		"crm_plus_unpaid": (
+			"docstatus",
+			"is_return",
+			"outstanding_amount",
+			"due_date",
+			"customer",
+			"company",
+			"party_account_currency",
+			"currency",
+			"conversion_rate",
+		),
 	},
 }
+# earlier definitions, dropped on migrate
+OBSOLETE_INDEXES = {"Sales Invoice": ("crm_plus_customer_purchases", "crm_plus_purchases_by_date")}
 
 
 def before_install():
@@ -34,6 +48,7 @@ def after_install():
 
 def after_migrate():
 	before_install()
+	drop_erpnext_indexes(OBSOLETE_INDEXES)
 	add_erpnext_indexes()
 	install_lifecycle_examples()
 
@@ -44,8 +59,8 @@ def add_erpnext_indexes():
 			frappe.db.add_index(doctype, list(columns), index_name=name)
 
 
-def drop_erpnext_indexes():
-	for doctype, indexes in ERPNEXT_INDEXES.items():
+def drop_erpnext_indexes(indexes_by_doctype=None):
+	for doctype, indexes in (indexes_by_doctype or ERPNEXT_INDEXES).items():
 		for name in indexes:
 			if frappe.db.has_index(f"tab{doctype}", name):
 				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
