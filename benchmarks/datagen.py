@@ -35,6 +35,45 @@ def _flush(doctype, columns, one, batch):
 	frappe.db.sql(f"insert into `tab{doctype}` ({columns}) values {values}", params)  # nosemgrep
 
 
+def touchpoint_row(customer, touchpoint_type, channel, direction, when, summary=None) -> list:
+	"""One generated touchpoint, in ``touchpoints()``'s column order."""
+	return [
+		customer,
+		touchpoint_type,
+		channel,
+		direction,
+		frappe.utils.getdate(when),
+		"Active",
+		summary,
+		when,
+	]
+
+
+def touchpoints(rows: list[list]) -> None:
+	"""Bulk-write touchpoint rows (``touchpoint_row``), naming them from a block reserved in the
+	doctype's sequence, as the backfill does."""
+	first = frappe.db.get_next_sequence_val("Customer Touchpoint")
+	frappe.db.sql("select setval(`customer_touchpoint_id_seq`, %s)", first + len(rows))
+	bulk(
+		"Customer Touchpoint",
+		[
+			"customer",
+			"touchpoint_type",
+			"channel",
+			"direction",
+			"posting_date",
+			"status",
+			"summary",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"name",
+		],
+		([*row, row[-1], "Administrator", "Administrator", first + 1 + i] for i, row in enumerate(rows)),
+	)
+
+
 def _std(name, now):
 	return [name, now, now, "Administrator", "Administrator"]
 

@@ -24,31 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import frappe
 from frappe.utils import add_days, add_to_date, getdate, now_datetime
 
-TP_COLUMNS = (
-	"name",
-	"customer",
-	"touchpoint_type",
-	"channel",
-	"direction",
-	"posting_date",
-	"status",
-	"creation",
-	"modified",
-	"owner",
-	"modified_by",
-)
-
-
-def _insert_touchpoints(rows, batch: int = 5000) -> None:
-	columns = ", ".join(f"`{c}`" for c in TP_COLUMNS)
-	one = "(nextval(`customer_touchpoint_id_seq`), " + ", ".join(["%s"] * (len(TP_COLUMNS) - 1)) + ")"
-	for start in range(0, len(rows), batch):
-		chunk = rows[start : start + batch]
-		frappe.db.sql(
-			f"insert into `tabCustomer Touchpoint` ({columns}) values {', '.join([one] * len(chunk))}",  # nosemgrep
-			[v for row in chunk for v in row],
-		)
-
 
 def generate_activity(customers: int, seed: int = 11) -> dict:
 	"""Spread creation dates, and write follow-ups and feedback touchpoints for the generated customers."""
@@ -65,54 +40,18 @@ def generate_activity(customers: int, seed: int = 11) -> dict:
 	for i in range(customers):
 		customer = f"{datagen.PREFIX}CUST-{i:06d}"
 		for _ in range(rnd.randrange(0, 3)):
-			when = add_to_date(now, days=-rnd.randrange(0, 30))
 			rows.append(
-				[
-					customer,
-					"Call",
-					"Phone",
-					"Outbound",
-					getdate(when),
-					"Active",
-					when,
-					when,
-					"Administrator",
-					"Administrator",
-				]
+				datagen.touchpoint_row(
+					customer, "Call", "Phone", "Outbound", add_to_date(now, days=-rnd.randrange(0, 30))
+				)
 			)
 		if rnd.random() < 0.05:
 			when = add_to_date(now, hours=-rnd.randrange(1, 96))
-			rows.append(
-				[
-					customer,
-					"Feedback",
-					"Email",
-					"Inbound",
-					getdate(when),
-					"Active",
-					when,
-					when,
-					"Administrator",
-					"Administrator",
-				]
-			)
+			rows.append(datagen.touchpoint_row(customer, "Feedback", "Email", "Inbound", when))
 			if rnd.random() < 0.5:
 				answer = add_to_date(when, hours=rnd.randrange(1, 48))
-				rows.append(
-					[
-						customer,
-						"Call",
-						"Phone",
-						"Outbound",
-						getdate(answer),
-						"Active",
-						answer,
-						answer,
-						"Administrator",
-						"Administrator",
-					]
-				)
-	_insert_touchpoints(rows)
+				rows.append(datagen.touchpoint_row(customer, "Call", "Phone", "Outbound", answer))
+	datagen.touchpoints(rows)
 	frappe.db.commit()
 	return {"touchpoints": len(rows)}
 

@@ -118,44 +118,15 @@ def timeline_read(touchpoints: int = 10_000, reads: int = 200) -> dict:
 
 	customer = "BENCH-CUST-000000"
 	now = frappe.utils.now_datetime()
-	today = frappe.utils.getdate()
-	from benchmarks.datagen import bulk
+	from benchmarks import datagen
 
-	first = frappe.db.get_next_sequence_val("Customer Touchpoint")
-	frappe.db.sql("select setval(`customer_touchpoint_id_seq`, %s)", first + touchpoints)
-	bulk(
-		"Customer Touchpoint",
+	datagen.touchpoints(
 		[
-			"customer",
-			"touchpoint_type",
-			"channel",
-			"direction",
-			"posting_date",
-			"status",
-			"summary",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"name",
-		],
-		(
-			[
-				customer,
-				"Call",
-				"Phone",
-				"Outbound",
-				frappe.utils.add_days(today, -(i % 1500)),
-				"Active",
-				f"call {i}",
-				now,
-				now,
-				"Administrator",
-				"Administrator",
-				first + i,
-			]
+			datagen.touchpoint_row(
+				customer, "Call", "Phone", "Outbound", frappe.utils.add_days(now, -(i % 1500)), f"call {i}"
+			)
 			for i in range(touchpoints)
-		),
+		]
 	)
 	frappe.db.commit()
 	have = frappe.db.count("Customer Touchpoint", {"customer": customer})

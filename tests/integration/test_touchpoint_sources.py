@@ -38,14 +38,21 @@ def test_sales_order_and_delivery_note_are_touchpoints():
 	assert got == sorted([("Sales Order", so.name, 300), ("Delivery", dn.name, 300)])
 
 
-def test_journal_entry_settling_an_invoice_is_a_collection():
-	customer = make_customer()
-	si = invoice(customer, rate=400)
+def _journal_entry(*rows):
 	je = frappe.new_doc("Journal Entry")
 	je.company = "_Test Company"
 	je.posting_date = nowdate()
-	je.append(
-		"accounts",
+	for row in rows:
+		je.append("accounts", {"cost_center": "_Test Cost Center - _TC", **row})
+	je.insert()
+	je.submit()
+	return je
+
+
+def test_journal_entry_settling_an_invoice_is_a_collection():
+	customer = make_customer()
+	si = invoice(customer, rate=400)
+	_journal_entry(
 		{
 			"account": "Debtors - _TC",
 			"party_type": "Customer",
@@ -53,19 +60,9 @@ def test_journal_entry_settling_an_invoice_is_a_collection():
 			"credit_in_account_currency": 400,
 			"reference_type": "Sales Invoice",
 			"reference_name": si.name,
-			"cost_center": "_Test Cost Center - _TC",
 		},
+		{"account": "_Test Bank - _TC", "debit_in_account_currency": 400},
 	)
-	je.append(
-		"accounts",
-		{
-			"account": "_Test Bank - _TC",
-			"debit_in_account_currency": 400,
-			"cost_center": "_Test Cost Center - _TC",
-		},
-	)
-	je.insert()
-	je.submit()
 
 	rows = touchpoints(customer, reference_doctype="Journal Entry")
 	assert [(r.touchpoint_type, r.direction, flt(r.base_amount), r.summary) for r in rows] == [
@@ -75,27 +72,10 @@ def test_journal_entry_settling_an_invoice_is_a_collection():
 	assert flt(rel.outstanding_amount) == 0 and rel.last_payment_date
 
 	# a journal entry that touches no customer invoice is not a touchpoint
-	other = frappe.new_doc("Journal Entry")
-	other.company = "_Test Company"
-	other.posting_date = nowdate()
-	other.append(
-		"accounts",
-		{
-			"account": "_Test Bank - _TC",
-			"debit_in_account_currency": 10,
-			"cost_center": "_Test Cost Center - _TC",
-		},
+	other = _journal_entry(
+		{"account": "_Test Bank - _TC", "debit_in_account_currency": 10},
+		{"account": "_Test Cash - _TC", "credit_in_account_currency": 10},
 	)
-	other.append(
-		"accounts",
-		{
-			"account": "_Test Cash - _TC",
-			"credit_in_account_currency": 10,
-			"cost_center": "_Test Cost Center - _TC",
-		},
-	)
-	other.insert()
-	other.submit()
 	assert not frappe.db.exists("Customer Touchpoint", {"reference_name": other.name})
 
 
