@@ -13,7 +13,12 @@ required_apps = ["erpnext"]
 export_python_type_annotations = True
 
 # Customer form: relationship summary and touchpoints
-doctype_js = {"Customer": "public/js/customer.js"}
+doctype_js = {
+	"Customer": "public/js/customer.js",
+	# Competitors: notes from an Opportunity or Quotation marked Lost
+	"Opportunity": "public/js/lost_deal.js",
+	"Quotation": "public/js/lost_deal.js",
+}
 override_doctype_dashboards = {"Customer": "crm_plus.touchpoints.dashboard.customer_dashboard"}
 additional_timeline_content = {"Customer": ["crm_plus.touchpoints.api.timeline_content"]}
 
@@ -32,12 +37,14 @@ permission_query_conditions = {
 	"Customer Relationship": "crm_plus.touchpoints.permissions.query_conditions",
 	"Lifecycle Alert": "crm_plus.touchpoints.permissions.query_conditions",
 	"Customer Stage Change": "crm_plus.touchpoints.permissions.query_conditions",
+	"Competitor Note": "crm_plus.competitors.permissions.query_conditions",
 }
 has_permission = {
 	"Customer Touchpoint": "crm_plus.touchpoints.permissions.has_permission",
 	"Customer Relationship": "crm_plus.touchpoints.permissions.has_permission",
 	"Lifecycle Alert": "crm_plus.touchpoints.permissions.has_permission",
 	"Customer Stage Change": "crm_plus.touchpoints.permissions.has_permission",
+	"Competitor Note": "crm_plus.competitors.permissions.has_permission",
 }
 
 # Document Events: ERPNext sales, billing and collections become customer touchpoints

@@ -44,6 +44,7 @@ def after_install():
 	settings.save(ignore_permissions=True)
 	add_erpnext_indexes()
 	install_lifecycle_examples()
+	add_competitor_permissions()
 
 
 def after_migrate():
@@ -51,6 +52,7 @@ def after_migrate():
 	drop_erpnext_indexes(OBSOLETE_INDEXES)
 	add_erpnext_indexes()
 	install_lifecycle_examples()
+	add_competitor_permissions()
 
 
 def add_erpnext_indexes():
@@ -72,9 +74,18 @@ def install_lifecycle_examples():
 	examples.install()
 
 
+def add_competitor_permissions():
+	from crm_plus.competitors.setup import add_competitor_permissions
+
+	add_competitor_permissions()
+
+
 def before_uninstall():
 	"""Drop what crm_plus added outside its own doctypes (which Frappe removes itself)."""
 	drop_erpnext_indexes()
+	from crm_plus.competitors.setup import remove_competitor_permissions
+
+	remove_competitor_permissions()
 	frappe.db.delete("Has Role", {"role": ("in", ROLES)})
 	for role in ROLES:
 		frappe.delete_doc("Role", role, ignore_permissions=True, force=True, ignore_missing=True)

@@ -16,6 +16,8 @@ SYSTEM_TYPES = frozenset(
 		"Refund",
 		"Dunning",
 		"Overdue",
+		# written from a Competitor Note about the customer (crm_plus/competitors/timeline.py)
+		"Competitor Note",
 	}
 )
 MANUAL_TYPES = frozenset({"Feedback", "Call", "Meeting", "Email", "Visit", "Complaint", "Other"})
@@ -23,7 +25,8 @@ ALL_TYPES = SYSTEM_TYPES | MANUAL_TYPES
 
 # Events that happen to a customer without anybody contacting them; they do not count as contact
 # ("last touchpoint", "touchpoints in the last 90 days").
-NON_CONTACT_TYPES = frozenset({"Overdue"})
+# A competitor note records what staff learnt about a competitor, not a contact with the customer.
+NON_CONTACT_TYPES = frozenset({"Overdue", "Competitor Note"})
 
 ACTIVE = "Active"
 CANCELLED = "Cancelled"
