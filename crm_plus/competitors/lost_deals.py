@@ -58,7 +58,9 @@ def prefill(deal) -> dict:
 def make_notes(deal) -> dict:
 	"""Create the missing notes of a lost deal; returns ``{"created": [...], "existing": [...], "prefill"}``."""
 	check_lost_deal(deal)
-	competitors = list(dict.fromkeys(row.competitor for row in deal.get("competitors") or [] if row.competitor))
+	competitors = list(
+		dict.fromkeys(row.competitor for row in deal.get("competitors") or [] if row.competitor)
+	)
 	keys = {lost_deal_key(deal.doctype, deal.name, c): c for c in competitors}
 	existing = (
 		frappe.get_all(NOTE_DOCTYPE, filters={"lost_deal": ("in", list(keys))}, pluck="lost_deal")

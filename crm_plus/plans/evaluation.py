@@ -14,6 +14,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Max
 from frappe.utils import flt, formatdate, getdate
 
+from crm_plus.competitors import plans as competitor_plans
 from crm_plus.plans import formulas, kpis, schedule
 
 SCHEDULED, ON_DEMAND = "Scheduled", "On Demand"
@@ -128,6 +129,7 @@ def create(plan, from_date, to_date, scheduled_for=None):
 				"actual": actual,
 				"achievement": achieved,
 				"no_data": actual is None,
+				**competitor_plans.evaluation_fields(goal, actual),
 			},
 		)
 		scores.append((achieved, flt(goal.weight)))

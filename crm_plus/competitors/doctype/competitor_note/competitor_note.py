@@ -71,7 +71,9 @@ class CompetitorNote(Document):
 	def validate_deal_customer(self, field: str, doctype: str, party_type_field: str):
 		if not self.get(field) or not self.customer:
 			return
-		party_type, party = frappe.db.get_value(doctype, self.get(field), [party_type_field, "party_name"]) or (
+		party_type, party = frappe.db.get_value(
+			doctype, self.get(field), [party_type_field, "party_name"]
+		) or (
 			None,
 			None,
 		)

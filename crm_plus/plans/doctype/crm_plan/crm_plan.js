@@ -48,6 +48,44 @@ frappe.ui.form.on("CRM Plan", {
 			);
 		}
 		frm.trigger("render_trend");
+		frm.trigger("render_competitor_notes");
+	},
+
+	render_competitor_notes(frm) {
+		// crm_plus competitors: the notes linked to this plan, listed in its competitor section
+		const wrapper = frm.fields_dict.competitor_notes_html.$wrapper;
+		wrapper.empty();
+		if (frappe.model.can_create("Competitor Note")) {
+			frm.add_custom_button(
+				__("Competitor Note"),
+				() => frappe.new_doc("Competitor Note", { crm_plan: frm.doc.name }),
+				__("Create")
+			);
+		}
+		frappe.call("crm_plus.competitors.api.get_plan_notes", { plan: frm.doc.name }).then(({ message }) => {
+			const esc = frappe.utils.escape_html;
+			if (!message || !message.length) {
+				wrapper.html(`<p class="text-muted">${__("No competitor notes are linked to this plan.")}</p>`);
+				return;
+			}
+			const rows = message
+				.map(
+					(n) => `<tr>
+						<td><a href="/app/competitor-note/${encodeURIComponent(n.name)}">${esc(n.competitor)}</a></td>
+						<td>${esc(__(n.aspect))}</td>
+						<td>${esc(n.threat_level ? __(n.threat_level) : "")}</td>
+						<td>${esc(frappe.datetime.str_to_user(n.observed_on))}</td>
+						<td>${esc(n.customer || "")}</td>
+						<td>${esc(n.observation || "")}</td>
+					</tr>`
+				)
+				.join("");
+			wrapper.html(`<table class="table table-bordered table-sm">
+				<thead><tr>
+					<th>${__("Competitor")}</th><th>${__("Aspect")}</th><th>${__("Threat Level")}</th>
+					<th>${__("Observed On")}</th><th>${__("Customer")}</th><th>${__("Observation")}</th>
+				</tr></thead><tbody>${rows}</tbody></table>`);
+		});
 	},
 
 	render_trend(frm) {

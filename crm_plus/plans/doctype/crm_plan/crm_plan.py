@@ -6,6 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from crm_plus.competitors import notes as competitor_notes
+from crm_plus.competitors import plans as competitor_plans
 from crm_plus.plans import evaluation, formulas, kpis, schedule
 
 DRAFT, ACTIVE, CLOSED = "Draft", "Active", "Closed"
@@ -19,6 +21,7 @@ class CRMPlan(Document):
 		self.validate_status()
 		self.validate_period()
 		self.validate_goals()
+		competitor_plans.validate_goal_benchmarks(self)
 		self.validate_stage_owners()
 		self.set_currency()
 		self.sync_schedule()
@@ -158,6 +161,10 @@ class CRMPlan(Document):
 	def get_latest_evaluation(self):
 		"""The newest evaluation that is not cancelled (the print format shows it)."""
 		return evaluation.latest(self.name)
+
+	def get_competitor_notes(self):
+		"""The competitor notes linked to the plan that the reader may see (the print format lists them)."""
+		return competitor_notes.for_plan(self.name)
 
 
 def _kpi_choices() -> str:
