@@ -1,0 +1,16 @@
+// Copyright (c) 2026, crm_plus developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("CRM Adoption Reward", {
+	refresh(frm) {
+		if (frm.doc.status !== "Proposed" || !frappe.user.has_role("CRM Manager")) return;
+		for (const [label, method] of [
+			[__("Approve"), "approve"],
+			[__("Reject"), "reject"],
+		]) {
+			frm.add_custom_button(label, () =>
+				frm.call({ method, doc: frm.doc, args: { note: frm.doc.note } }).then(() => frm.reload_doc())
+			);
+		}
+	},
+});

@@ -1,0 +1,61 @@
+# Copyright (c) 2026, crm_plus developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from crm_plus.adoption import rewards
+
+
+class CRMAdoptionReward(Document):
+	# begin: auto-generated types
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_decision()
+
+	def on_update(self):
+		if self.status == rewards.APPROVED:
+			rewards.award_energy_points(self)
+
+	def validate_decision(self):
+		"""Only a CRM Manager decides, once: Proposed becomes Approved or Rejected and stays so."""
+		before = self.get_doc_before_save()
+		old = before.status if before else None
+		if self.is_new():
+			if self.status != rewards.PROPOSED:
+				frappe.throw(_("{0}: a new reward is always Proposed.").format(_("Status")))
+			return
+		if self.status == old:
+			return
+		if old != rewards.PROPOSED:
+			frappe.throw(_("{0}: this reward was already {1} and cannot change.").format(_("Status"), _(old)))
+		rewards.check_approver()
+		self.decided_by = frappe.session.user
+		self.decided_on = now_datetime()
+
+	@frappe.whitelist(methods=["POST"])
+	def approve(self, note: str | None = None):
+		self.decide(rewards.APPROVED, note)
+
+	@frappe.whitelist(methods=["POST"])
+	def reject(self, note: str | None = None):
+		self.decide(rewards.REJECTED, note)
+
+	def decide(self, status: str, note: str | None = None):
+		rewards.check_approver()
+		if self.status == status:
+			return  # approving twice does nothing (the points were given the first time)
+		self.status = status
+		if note:
+			self.note = note
+		self.save()
+
+
+def on_doctype_update():
+	# one reward per program, user and period, whoever proposes it and however often
+	frappe.db.add_unique(
+		"CRM Adoption Reward", ["program", "user", "period_start"], constraint_name="unique_adoption_reward"
+	)
