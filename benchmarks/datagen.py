@@ -35,8 +35,10 @@ def _flush(doctype, columns, one, batch):
 	frappe.db.sql(f"insert into `tab{doctype}` ({columns}) values {values}", params)  # nosemgrep
 
 
-def touchpoint_row(customer, touchpoint_type, channel, direction, when, summary=None) -> list:
-	"""One generated touchpoint, in ``touchpoints()``'s column order."""
+def touchpoint_row(
+	customer, touchpoint_type, channel, direction, when, summary=None, owner="Administrator"
+) -> list:
+	"""One generated touchpoint, in ``touchpoints()``'s column order; ``owner`` is who logged it."""
 	return [
 		customer,
 		touchpoint_type,
@@ -46,6 +48,7 @@ def touchpoint_row(customer, touchpoint_type, channel, direction, when, summary=
 		"Active",
 		summary,
 		when,
+		owner,
 	]
 
 
@@ -65,12 +68,12 @@ def touchpoints(rows: list[list]) -> None:
 			"status",
 			"summary",
 			"creation",
-			"modified",
 			"owner",
+			"modified",
 			"modified_by",
 			"name",
 		],
-		([*row, row[-1], "Administrator", "Administrator", first + 1 + i] for i, row in enumerate(rows)),
+		([*row, row[7], "Administrator", first + 1 + i] for i, row in enumerate(rows)),
 	)
 
 
