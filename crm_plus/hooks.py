@@ -37,14 +37,20 @@ permission_query_conditions = {
 	"Customer Relationship": "crm_plus.touchpoints.permissions.query_conditions",
 	"Lifecycle Alert": "crm_plus.touchpoints.permissions.query_conditions",
 	"Customer Stage Change": "crm_plus.touchpoints.permissions.query_conditions",
+	"Customer Segment History": "crm_plus.touchpoints.permissions.query_conditions",
 	"Competitor Note": "crm_plus.competitors.permissions.query_conditions",
+	"Feedback Response": "crm_plus.feedback.permissions.query_conditions",
+	"Feedback Invitation": "crm_plus.feedback.permissions.query_conditions",
 }
 has_permission = {
 	"Customer Touchpoint": "crm_plus.touchpoints.permissions.has_permission",
 	"Customer Relationship": "crm_plus.touchpoints.permissions.has_permission",
 	"Lifecycle Alert": "crm_plus.touchpoints.permissions.has_permission",
 	"Customer Stage Change": "crm_plus.touchpoints.permissions.has_permission",
+	"Customer Segment History": "crm_plus.touchpoints.permissions.has_permission",
 	"Competitor Note": "crm_plus.competitors.permissions.has_permission",
+	"Feedback Response": "crm_plus.feedback.permissions.has_permission",
+	"Feedback Invitation": "crm_plus.feedback.permissions.has_permission",
 }
 
 # Document Events: ERPNext sales, billing and collections become customer touchpoints
@@ -70,13 +76,22 @@ crm_plus_after_refresh = ["crm_plus.lifecycle.stages.update_stages"]
 scheduler_events = {
 	"daily_long": [
 		"crm_plus.touchpoints.reconcile.daily",
+		# Insights: RFM segments and health scores from the reconciled figures
+		"crm_plus.insights.health.daily",
 		# CRM Plans: evaluations that have come due, with a ToDo to each plan's manager
 		"crm_plus.plans.evaluation.create_due_evaluations",
 		# Lifecycle: stages move with the calendar, then the day-based rules
 		"crm_plus.lifecycle.engine.daily",
+		# Adoption: live scores, and reward proposals once a period has ended
+		"crm_plus.adoption.rewards.daily",
 	],
 	# Lifecycle: the hour-based rules (feedback not answered within H hours)
 	"hourly_long": [
 		"crm_plus.lifecycle.engine.hourly",
+		# Feedback: surveys after deliveries, invoices and closed issues that came due
+		"crm_plus.feedback.trigger.hourly",
 	],
 }
+
+# Adoption: the adoption board on Frappe's Leaderboard page, beside ERPNext's
+leaderboards = ["crm_plus.adoption.leaderboard.get_leaderboards"]

@@ -40,6 +40,12 @@ COMPONENTS = (RECENCY, FREQUENCY, PAYMENT, SATISFACTION, ENGAGEMENT)
 
 DEFAULT_WEIGHTS = {RECENCY: 30, FREQUENCY: 20, PAYMENT: 25, SATISFACTION: 10, ENGAGEMENT: 15}
 
+
+def _(text: str) -> str:
+	"""Marks a literal for translation extraction; frappe translates it where it is shown."""
+	return text
+
+
 # payment: paying within PROMPT_DAYS scores full marks, LATE_DAYS or later nothing
 PROMPT_DAYS = 30
 LATE_DAYS = 120
@@ -140,35 +146,37 @@ def components(p: Purchases, weights: dict, churn_days: int, trend_days: int) ->
 			RECENCY,
 			weights.get(RECENCY, 0),
 			recency_score(p.days_since_purchase, churn_days),
-			note="{0} days since the last purchase (churned after {1})",
+			note=_("{0} days since the last purchase (churned after {1})"),
 			values=(p.days_since_purchase, churn_days),
 		),
 		Component(
 			FREQUENCY,
 			weights.get(FREQUENCY, 0),
 			frequency_score(p.current_count, p.previous_count),
-			note="{0} purchases in the last {1} days against {2} in the {1} days before",
+			note=_("{0} purchases in the last {1} days against {2} in the {1} days before"),
 			values=(p.current_count, trend_days, p.previous_count),
 		),
 		Component(
 			PAYMENT,
 			weights.get(PAYMENT, 0),
 			payment_score(p.avg_days_to_pay, p.outstanding, p.overdue),
-			note="pays in {0} days on average; {1}% of the outstanding amount is overdue",
+			note=_("pays in {0} days on average; {1}% of the outstanding amount is overdue"),
 			values=(round(p.avg_days_to_pay or 0, 1), overdue_share),
 		),
 		Component(
 			SATISFACTION,
 			weights.get(SATISFACTION, 0),
 			p.satisfaction,
-			note="latest survey score {0} of 100" if p.satisfaction is not None else "no survey answered",
+			note=_("latest survey score {0} of 100")
+			if p.satisfaction is not None
+			else _("no survey answered"),
 			values=(round(p.satisfaction),) if p.satisfaction is not None else (),
 		),
 		Component(
 			ENGAGEMENT,
 			weights.get(ENGAGEMENT, 0),
 			engagement_score(p.contacts_90d),
-			note="{0} contacts in the last 90 days",
+			note=_("{0} contacts in the last 90 days"),
 			values=(p.contacts_90d,),
 		),
 	]

@@ -8,6 +8,7 @@ CUSTOMER_RECORDS = (
 	"Customer Relationship",
 	"Customer Stage Change",
 	"Lifecycle Alert",
+	"Customer Segment History",
 )
 
 

@@ -126,7 +126,17 @@ def test_never_bought_has_no_recency_and_scores_what_remains():
 	assert sum(c.points for c in parts) == score
 
 
-@pytest.mark.parametrize("score,expected", [(0, s.AT_RISK_LABEL), (39, s.AT_RISK_LABEL), (40, s.NEEDS_ATTENTION), (69, s.NEEDS_ATTENTION), (70, s.HEALTHY), (100, s.HEALTHY)])
+@pytest.mark.parametrize(
+	"score,expected",
+	[
+		(0, s.AT_RISK_LABEL),
+		(39, s.AT_RISK_LABEL),
+		(40, s.NEEDS_ATTENTION),
+		(69, s.NEEDS_ATTENTION),
+		(70, s.HEALTHY),
+		(100, s.HEALTHY),
+	],
+)
 def test_labels(score, expected):
 	assert s.label(score, 40, 70) == expected
 

@@ -9,3 +9,15 @@ frappe.ui.form.on("CRM Plus Settings", {
 		);
 	},
 });
+
+frappe.ui.form.on("CRM Plus Settings", {
+	recompute_insights(frm) {
+		frappe.confirm(
+			__("Recompute every customer's health score and RFM segment? This runs in the background."),
+			() =>
+				frappe
+					.call({ method: "crm_plus.insights.api.recompute", type: "POST" })
+					.then(() => frappe.show_alert({ message: __("Recompute queued"), indicator: "blue" }))
+		);
+	},
+});

@@ -1,0 +1,61 @@
+"""Whitelisted entry points of Insights: thin, permission-checked."""
+
+import json
+
+import frappe
+from frappe import _
+
+from crm_plus.insights import health
+
+COMPONENT_LABELS = {
+	"recency": _("Recency"),
+	"frequency": _("Purchase Frequency Trend"),
+	"payment": _("Payment Behaviour"),
+	"satisfaction": _("Satisfaction"),
+	"engagement": _("Engagement"),
+}
+
+
+@frappe.whitelist(methods=["POST"])
+def recompute() -> None:
+	"""Recompute every customer's health and segment in a long background job (Settings button)."""
+	frappe.has_permission("CRM Plus Settings", "write", throw=True)
+	health.enqueue_recompute()
+	frappe.db.set_single_value("CRM Plus Settings", "insights_status", _("Queued"))
+
+
+@frappe.whitelist()
+def get_health(customer: str) -> dict | None:
+	"""A customer's health score, label, segment and why: each component's points, translated."""
+	frappe.has_permission("Customer", "read", customer, throw=True)
+	row = frappe.db.get_value(
+		"Customer Relationship",
+		customer,
+		["health_score", "health_label", "rfm_segment", "health_breakdown", "insights_computed_on"],
+		as_dict=True,
+	)
+	if not row or not row.health_breakdown:
+		return None
+	breakdown = json.loads(row.health_breakdown)
+	components = []
+	for c in breakdown.get("components", []):
+		measured = c.get("score") is not None
+		components.append(
+			{
+				"label": COMPONENT_LABELS.get(c["key"], c["key"]),
+				"weight": c["weight"],
+				"score": c.get("score"),
+				"points": c["points"],
+				"note": _(c["note"]).format(*c.get("values", [])),
+				"measured": measured,
+			}
+		)
+	return {
+		"score": row.health_score,
+		"label": row.health_label,
+		"segment": row.rfm_segment,
+		"rfm": breakdown.get("rfm"),
+		"redistributed": breakdown.get("redistributed"),
+		"computed_on": row.insights_computed_on,
+		"components": components,
+	}

@@ -1,0 +1,75 @@
+"""Workspace number cards: one small aggregate each over crm_plus's tables, for the customers the user
+may see (User Permissions on Territory and the like apply, as in the reports)."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Avg, Count, Sum
+
+from crm_plus.insights import reports
+
+ACTIVE_STAGES = ("Nurturing", "Maintenance", "At Risk")
+
+
+def _card(value, fieldtype: str = "Int", route=None, route_options=None) -> dict:
+	return {"value": value or 0, "fieldtype": fieldtype, "route": route, "route_options": route_options}
+
+
+def _relationships(select):
+	reports.check_access()
+	r = DocType("Customer Relationship")
+	query = frappe.qb.from_(r).select(select(r))
+	return r, query
+
+
+def _run(query, r):
+	query = reports.restrict(query, r.customer, reports.permitted_customers())
+	return query.run()[0][0]
+
+
+@frappe.whitelist()
+def active_customers(filters: str | dict | None = None) -> dict:
+	"""Customers with a purchase within the churn threshold (lifecycle stage Nurturing, Maintenance or At Risk)."""
+	r, query = _relationships(lambda r: Count("*"))
+	value = _run(query.where(r.lifecycle_stage.isin(ACTIVE_STAGES)), r)
+	return _card(
+		value,
+		route=["List", "Customer Relationship"],
+		route_options={"lifecycle_stage": ["in", ACTIVE_STAGES]},
+	)
+
+
+@frappe.whitelist()
+def customers_at_risk(filters: str | dict | None = None) -> dict:
+	"""Customers whose health score is labelled At Risk."""
+	r, query = _relationships(lambda r: Count("*"))
+	value = _run(query.where(r.health_label == "At Risk"), r)
+	return _card(value, route=["query-report", "Customer Health"], route_options={"health_label": "At Risk"})
+
+
+@frappe.whitelist()
+def overdue_amount(filters: str | dict | None = None) -> dict:
+	"""Overdue amount of all customers, in company currency; only for those who may see amounts."""
+	if not reports.can_see_money():
+		frappe.throw(_("Not permitted to see amounts"), frappe.PermissionError)
+	r, query = _relationships(lambda r: Sum(r.overdue_amount))
+	value = _run(query.where(r.overdue_amount > 0), r)
+	return _card(value, "Currency", route=["query-report", "Collections Follow-up"])
+
+
+@frappe.whitelist()
+def average_days_to_pay(filters: str | dict | None = None) -> dict:
+	"""Mean of customers' average days to pay, over customers who have paid an invoice."""
+	r, query = _relationships(lambda r: Avg(r.avg_days_to_pay))
+	value = _run(query.where(r.avg_days_to_pay > 0), r)
+	return _card(round(float(value or 0), 1), "Float")
+
+
+@frappe.whitelist()
+def open_lifecycle_alerts(filters: str | dict | None = None) -> dict:
+	"""Lifecycle alerts not yet resolved."""
+	frappe.has_permission("Lifecycle Alert", "read", throw=True)
+	a = DocType("Lifecycle Alert")
+	query = frappe.qb.from_(a).select(Count("*")).where(a.status == "Open")
+	query = reports.restrict(query, a.customer, reports.permitted_customers())
+	return _card(query.run()[0][0], route=["List", "Lifecycle Alert"], route_options={"status": "Open"})

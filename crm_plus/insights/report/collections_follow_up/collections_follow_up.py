@@ -1,0 +1,163 @@
+# Copyright (c) 2026, crm_plus developers and contributors
+# For license information, please see license.txt
+"""Overdue invoices by customer: how many, how late, how much (for those who may see amounts), with the
+last payment, the last touchpoint and the account owner who should call."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case, DocType
+from frappe.query_builder.functions import Concat, Count, Min, Sum
+from frappe.utils import add_days, cint, date_diff, getdate
+
+from crm_plus.insights import reports
+
+BUCKETS = ((30, "1-30"), (60, "31-60"), (90, "61-90"), (None, "90+"))
+
+
+def execute(filters: dict | None = None):
+	filters = frappe._dict(filters or {})
+	reports.check_access()
+	if cint(filters.min_days_overdue) < 0:
+		frappe.throw(_("{0} cannot be negative.").format(_("Overdue by at Least (Days)")))
+	money = reports.can_see_money()
+	data = get_data(filters, money)
+	return get_columns(money), data, None, get_chart(data, money)
+
+
+def get_columns(money: bool) -> list[dict]:
+	columns = [
+		{
+			"label": _("Customer"),
+			"fieldname": "customer",
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 180,
+		},
+		{"label": _("Customer Name"), "fieldname": "customer_name", "fieldtype": "Data", "width": 160},
+		{
+			"label": _("Account Owner"),
+			"fieldname": "account_owner",
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 140,
+		},
+		{"label": _("Overdue Invoices"), "fieldname": "overdue_invoices", "fieldtype": "Int", "width": 100},
+		{
+			"label": _("Oldest Invoice"),
+			"fieldname": "oldest_invoice",
+			"fieldtype": "Link",
+			"options": "Sales Invoice",
+			"width": 150,
+		},
+		{"label": _("Days Overdue"), "fieldname": "days_overdue", "fieldtype": "Int", "width": 100},
+		{"label": _("Last Payment"), "fieldname": "last_payment_date", "fieldtype": "Date", "width": 110},
+		{
+			"label": _("Last Touchpoint"),
+			"fieldname": "last_touchpoint_date",
+			"fieldtype": "Date",
+			"width": 110,
+		},
+	]
+	if money:
+		columns.insert(
+			4,
+			{
+				"label": _("Overdue Amount"),
+				"fieldname": "overdue_amount",
+				"fieldtype": "Currency",
+				"options": "currency",
+				"width": 130,
+			},
+		)
+		columns.append(
+			{
+				"label": _("Currency"),
+				"fieldname": "currency",
+				"fieldtype": "Link",
+				"options": "Currency",
+				"hidden": 1,
+			}
+		)
+	return columns
+
+
+def get_data(filters, money: bool) -> list[dict]:
+	today = getdate()
+	si = DocType("Sales Invoice")
+	base_outstanding = si.outstanding_amount * (
+		Case().when(si.party_account_currency == si.currency, si.conversion_rate).else_(1)
+	)
+	invoices = (
+		frappe.qb.from_(si)
+		.select(
+			si.customer,
+			Count("*").as_("overdue_invoices"),
+			Sum(base_outstanding).as_("overdue_amount"),
+			Min(si.due_date).as_("oldest_due_date"),
+			Min(Concat(si.due_date, "|", si.name)).as_("oldest"),
+		)
+		.where(
+			(si.docstatus == 1)
+			& (si.is_return == 0)
+			& (si.outstanding_amount > 0)
+			& (si.due_date < add_days(today, -cint(filters.min_days_overdue)))
+		)
+		.groupby(si.customer)
+	)
+	if filters.company:
+		invoices = invoices.where(si.company == filters.company)
+	if filters.customer:
+		invoices = invoices.where(si.customer == filters.customer)
+	invoices = reports.restrict(invoices, si.customer, reports.permitted_customers())
+
+	r = DocType("Customer Relationship")
+	c = DocType("Customer")
+	query = (
+		frappe.qb.from_(invoices)
+		.join(c)
+		.on(c.name == invoices.customer)
+		.left_join(r)
+		.on(r.name == invoices.customer)
+		.select(
+			invoices.customer,
+			c.customer_name,
+			r.account_owner,
+			invoices.overdue_invoices,
+			invoices.overdue_amount,
+			invoices.oldest_due_date,
+			invoices.oldest,
+			r.last_payment_date,
+			r.last_touchpoint_date,
+			r.currency,
+		)
+		.orderby(invoices.oldest_due_date)
+		.orderby(invoices.customer)
+	)
+	if filters.account_owner:
+		query = query.where(r.account_owner == filters.account_owner)
+	query = reports.tree_filter(query, c.territory, "Territory", filters.territory)
+	rows = query.run(as_dict=True)
+	for row in rows:
+		row.days_overdue = date_diff(today, row.oldest_due_date)
+		row.oldest_invoice = (row.pop("oldest") or "|").split("|", 1)[1]
+		if not money:
+			row.pop("overdue_amount", None)
+	return rows
+
+
+def get_chart(data: list[dict], money: bool) -> dict:
+	"""Overdue customers (or amounts, for those who may see them) by how late their oldest invoice is."""
+	values = [0.0] * len(BUCKETS)
+	for row in data:
+		for i, (limit, _label) in enumerate(BUCKETS):
+			if limit is None or row.days_overdue <= limit:
+				values[i] += (row.overdue_amount or 0) if money else 1
+				break
+	return {
+		"data": {
+			"labels": [_("{0} days").format(label) for _limit, label in BUCKETS],
+			"datasets": [{"name": _("Overdue Amount") if money else _("Customers"), "values": values}],
+		},
+		"type": "bar",
+		"fieldtype": "Currency" if money else "Int",
+	}

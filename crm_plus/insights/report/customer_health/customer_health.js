@@ -1,0 +1,26 @@
+// Copyright (c) 2026, crm_plus developers and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Customer Health"] = {
+	filters: [
+		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{ fieldname: "health_label", label: __("Health"), fieldtype: "Select", options: ["", "Healthy", "Needs Attention", "At Risk"] },
+		{
+			fieldname: "rfm_segment",
+			label: __("RFM Segment"),
+			fieldtype: "Select",
+			options: ["", "Champions", "Loyal", "New", "Potential", "At Risk", "Hibernating", "Lost"],
+		},
+		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
+		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
+		{ fieldname: "account_owner", label: __("Account Owner"), fieldtype: "Link", options: "User" },
+	],
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (column.fieldname === "health_label" && data) {
+			const color = { Healthy: "green", "Needs Attention": "orange", "At Risk": "red" }[data.health_label];
+			if (color) value = `<span class="indicator-pill ${color}">${__(data.health_label)}</span>`;
+		}
+		return value;
+	},
+};

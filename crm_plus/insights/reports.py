@@ -1,0 +1,46 @@
+"""What every Insights report shares: who may see which customers, and who may see money."""
+
+import frappe
+from frappe.model.db_query import DatabaseQuery
+from frappe.query_builder import Criterion, DocType
+
+RELATIONSHIP = "Customer Relationship"
+
+
+def can_see_money(user: str | None = None) -> bool:
+	"""Amounts follow Customer Relationship's permlevel 1 (Accounts User, Sales Manager, CRM Manager)."""
+	return 1 in frappe.get_meta(RELATIONSHIP).get_permlevel_access("read", user=user)
+
+
+def check_access() -> None:
+	frappe.has_permission(RELATIONSHIP, "read", throw=True)
+	frappe.has_permission("Customer", "read", throw=True)
+
+
+def permitted_customers() -> list[str] | None:
+	"""None when the user sees every customer; else the customers they may read (User Permissions on
+	Territory, Customer Group, Customer..., as the Customer list applies them)."""
+	if not DatabaseQuery("Customer").build_match_conditions():
+		return None
+	return frappe.get_list("Customer", pluck="name", limit_page_length=0, order_by="name")
+
+
+def restrict(query, column, customers: list[str] | None):
+	if customers is None:
+		return query
+	if not customers:
+		return query.where(Criterion.all([column.isnull(), column.notnull()]))  # nothing
+	return query.where(column.isin(customers))
+
+
+def tree_filter(query, column, doctype: str, value: str | None):
+	"""The value or any of its descendants in a nested-set tree (Territory, Customer Group)."""
+	if not value:
+		return query
+	tree = DocType(doctype)
+	bounds = frappe.db.get_value(doctype, value, ["lft", "rgt"])
+	if not bounds:
+		return query.where(column == value)
+	lft, rgt = bounds
+	children = frappe.qb.from_(tree).select(tree.name).where((tree.lft >= lft) & (tree.rgt <= rgt))
+	return query.where(column.isin(children))
