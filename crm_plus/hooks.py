@@ -14,11 +14,13 @@ export_python_type_annotations = True
 
 # Customer form: relationship summary and touchpoints
 doctype_js = {
-	"Customer": "public/js/customer.js",
+	"Customer": ["public/js/customer.js", "public/js/customer_feedback.js"],
 	# Competitors: notes from an Opportunity or Quotation marked Lost
 	"Opportunity": "public/js/lost_deal.js",
 	"Quotation": "public/js/lost_deal.js",
 }
+# Feedback: send a survey from the Customer list (bulk), as from the form
+doctype_list_js = {"Customer": "public/js/customer_feedback.js"}
 override_doctype_dashboards = {"Customer": "crm_plus.touchpoints.dashboard.customer_dashboard"}
 additional_timeline_content = {"Customer": ["crm_plus.touchpoints.api.timeline_content"]}
 

@@ -44,6 +44,7 @@ def after_install():
 	settings.save(ignore_permissions=True)
 	add_erpnext_indexes()
 	install_lifecycle_examples()
+	install_feedback_defaults()
 	add_competitor_permissions()
 
 
@@ -52,6 +53,7 @@ def after_migrate():
 	drop_erpnext_indexes(OBSOLETE_INDEXES)
 	add_erpnext_indexes()
 	install_lifecycle_examples()
+	install_feedback_defaults()
 	add_competitor_permissions()
 
 
@@ -66,6 +68,12 @@ def drop_erpnext_indexes(indexes_by_doctype=None):
 		for name in indexes:
 			if frappe.db.has_index(f"tab{doctype}", name):
 				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
+
+
+def install_feedback_defaults():
+	from crm_plus.feedback import setup
+
+	setup.install_defaults()
 
 
 def install_lifecycle_examples():

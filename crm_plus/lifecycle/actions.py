@@ -12,12 +12,18 @@ from frappe.utils import escape_html
 from crm_plus.lifecycle import responsible, stages
 
 ASSIGN_TODO, SEND_EMAIL, SET_STAGE, LOG_ONLY = "Assign ToDo", "Send Email", "Set Stage", "Log Only"
+SEND_SURVEY = "Send Survey"
 
 
 def apply(rule, alerts: list[dict]) -> None:
 	if not alerts:
 		return
-	handler = {ASSIGN_TODO: assign_todo, SEND_EMAIL: send_email, SET_STAGE: set_stage}.get(rule.action)
+	handler = {
+		ASSIGN_TODO: assign_todo,
+		SEND_EMAIL: send_email,
+		SEND_SURVEY: send_survey,
+		SET_STAGE: set_stage,
+	}.get(rule.action)
 	if handler:
 		handler(rule, alerts)
 	else:
@@ -103,6 +109,31 @@ def send_email(rule, alerts: list[dict]) -> None:
 				"responsible_user": user,
 				"action_taken": _("E-mail queued to {0}").format(recipient),
 			},
+			update_modified=False,
+		)
+
+
+def send_survey(rule, alerts: list[dict]) -> None:
+	"""Send the rule's Feedback Survey to each customer's primary contact; the invitation is unique per
+	(survey, alert), so an alert never sends twice."""
+	from crm_plus.feedback import invitations
+
+	found = {r.customer: r for r in invitations.recipients_for_customers([a.customer for a in alerts])}
+	for alert in alerts:
+		recipient = found.get(alert.customer)
+		if not recipient or not recipient.email:
+			_mark([alert], _("No e-mail address found; nothing sent"))
+			continue
+		recipient.reference_doctype, recipient.reference_name = "Lifecycle Alert", str(alert.name)
+		created = invitations.send(rule.feedback_survey, [recipient])
+		queued = created and frappe.db.get_value("Feedback Invitation", created[0], "email_queue")
+		if not queued:
+			_mark([alert], _("No outgoing e-mail account; nothing sent"))
+			continue
+		frappe.db.set_value(
+			"Lifecycle Alert",
+			alert.name,
+			{"email_queue": queued, "action_taken": _("Survey sent to {0}").format(recipient.email)},
 			update_modified=False,
 		)
 

@@ -26,9 +26,10 @@ from datetime import date
 import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Avg, Count, Max, Min, Sum, UnixTimestamp
-from frappe.utils import flt, getdate
+from frappe.utils import add_days, flt, getdate
 from pypika import CustomFunction
 
+from crm_plus.feedback import scoring
 from crm_plus.plans import formulas, schedule
 from crm_plus.touchpoints.kinds import ACTIVE, NON_CONTACT_TYPES
 
@@ -337,3 +338,57 @@ def response_time_to_feedback(segment, from_date, to_date):
 		)
 	)
 	return None if seconds is None else flt(seconds) / 3600
+
+
+# --- feedback (crm_plus/feedback) --------------------------------------------------------------------
+
+
+def _feedback_answers(segment: Segment, from_date, to_date, question_type: str):
+	"""Answers of one question type in the Feedback Responses the segment's customers submitted in the
+	period (feedback carries no company: the segment's customers are what counts)."""
+	answer, response = DocType("Feedback Answer"), DocType("Feedback Response")
+	return answer, (
+		frappe.qb.from_(answer)
+		.join(response)
+		.on((response.name == answer.parent) & (answer.parenttype == "Feedback Response"))
+		.where(
+			(answer.question_type == question_type)
+			& answer.value.isnotnull()
+			& (response.submitted_on >= from_date)
+			& (response.submitted_on < add_days(to_date, 1))
+			& response.customer.isin(_customer_base(segment))
+		)
+	)
+
+
+@kpi("CSAT", unit="%")
+def csat(segment, from_date, to_date):
+	"""Answers of 4 or 5 to Rating (1-5) questions / all Rating answers * 100, in the Feedback Responses of
+	the segment's customers submitted in the period."""
+	answer, query = _feedback_answers(segment, from_date, to_date, scoring.RATING)
+	row = query.select(
+		Count("*"), Sum(Case().when(answer.value >= scoring.SATISFIED_FROM, 1).else_(0))
+	).run()[0]
+	return formulas.percent(flt(row[1]), row[0])
+
+
+@kpi("NPS", unit="Score")
+def nps(segment, from_date, to_date):
+	"""% promoters (9-10) - % detractors (0-6) among the NPS (0-10) answers in the Feedback Responses of the
+	segment's customers submitted in the period (-100 … 100)."""
+	answer, query = _feedback_answers(segment, from_date, to_date, scoring.NPS)
+	row = query.select(
+		Count("*"),
+		Sum(Case().when(answer.value >= 9, 1).else_(0)),
+		Sum(Case().when(answer.value <= 6, 1).else_(0)),
+	).run()[0]
+	return formulas.percent(flt(row[1]) - flt(row[2]), row[0])
+
+
+@kpi("Customer Effort", unit="Score")
+def customer_effort(segment, from_date, to_date):
+	"""Average Customer Effort answer (1 very difficult … 7 very easy) in the Feedback Responses of the
+	segment's customers submitted in the period."""
+	answer, query = _feedback_answers(segment, from_date, to_date, scoring.EFFORT)
+	value = _scalar(query.select(Avg(answer.value)))
+	return None if value is None else flt(value)

@@ -2,6 +2,8 @@
 
 An inbound Feedback or Complaint touchpoint is answered by any later outbound contact (call, meeting,
 e-mail, visit, feedback, complaint, other); times are the touchpoints' creation, for hour precision.
+Survey answers count too: each Feedback Response puts an inbound Feedback touchpoint on the timeline,
+which is also answered once the response is acknowledged (or resolved).
 Evaluated hourly.
 """
 
@@ -32,6 +34,11 @@ CONDITION = Condition(
 				select 1 from `tabCustomer Touchpoint` ans
 				where ans.customer = tp.customer and ans.status = 'Active' and ans.direction = 'Outbound'
 					and ans.touchpoint_type in ({_answers}) and ans.creation > tp.creation
+			)
+			and not exists (
+				select 1 from `tabFeedback Response` fr
+				where tp.reference_doctype = 'Feedback Response'
+					and fr.name = cast(tp.reference_name as unsigned) and fr.acknowledged_on is not null
 			)
 		group by tp.customer
 	""",

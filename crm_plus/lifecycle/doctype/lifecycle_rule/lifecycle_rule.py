@@ -16,6 +16,7 @@ from crm_plus.lifecycle.conditions.base import (
 )
 
 ASSIGN_TODO, SEND_EMAIL, SET_STAGE, LOG_ONLY = "Assign ToDo", "Send Email", "Set Stage", "Log Only"
+SEND_SURVEY = "Send Survey"
 
 
 class LifecycleRule(Document):
@@ -41,6 +42,13 @@ class LifecycleRule(Document):
 		return self.action == ASSIGN_TODO or (self.action == SEND_EMAIL and self.email_to != "Customer")
 
 	def validate_condition(self):
+		if not self.condition_def and self.condition:
+			# a person may type the label they see (in English or their language): store its key
+			typed = self.condition.strip().casefold()
+			for key, condition in registry().items():
+				if typed in (condition.label.casefold(), _(condition.label).casefold()):
+					self.condition = key
+					break
 		if not self.condition_def:
 			frappe.throw(
 				_("{0}: {1} is not a known condition. Choose one of: {2}").format(
@@ -61,6 +69,13 @@ class LifecycleRule(Document):
 			seen.add(row.parameter)
 			if parameter := condition.parameter(row.parameter):
 				row.label = parameter.label
+		for parameter in condition.parameters:
+			# a rule saved without choosing the condition in the form gets the condition's defaults
+			if parameter.name not in seen:
+				self.append(
+					"parameters",
+					{"parameter": parameter.name, "label": parameter.label, "value": parameter.default},
+				)
 		values = {row.parameter: row.value for row in self.parameters}
 		for parameter, problem in condition.problems(values):
 			frappe.throw(self._parameter_message(label, parameter, problem), title=_("Invalid Parameter"))
@@ -86,6 +101,15 @@ class LifecycleRule(Document):
 			self._required("email_template")
 		if self.action == SET_STAGE and not self.target_stage:
 			self._required("target_stage")
+		if self.action == SEND_SURVEY:
+			if not self.feedback_survey:
+				self._required("feedback_survey")
+			if frappe.db.get_value("Feedback Survey", self.feedback_survey, "audience") != "Customer":
+				frappe.throw(
+					_("{0}: {1} is not a customer survey.").format(
+						_(self.meta.get_label("feedback_survey")), self.feedback_survey
+					)
+				)
 
 	def validate_responsible(self):
 		if not self.needs_responsible():
