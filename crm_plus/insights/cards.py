@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Avg, Count, Sum
+from frappe.utils import add_days, nowdate
 
 from crm_plus.insights import reports
 
@@ -73,3 +74,30 @@ def open_lifecycle_alerts(filters: str | dict | None = None) -> dict:
 	query = frappe.qb.from_(a).select(Count("*")).where(a.status == "Open")
 	query = reports.restrict(query, a.customer, reports.permitted_customers())
 	return _card(query.run()[0][0], route=["List", "Lifecycle Alert"], route_options={"status": "Open"})
+
+
+NPS_DAYS = 90
+
+
+@frappe.whitelist()
+def nps(filters: str | dict | None = None) -> dict:
+	"""Net Promoter Score of the customer survey answers of the last 90 days: % promoters - % detractors
+	(0 while no survey has been answered or surveys are not installed)."""
+	if not frappe.db.table_exists("Feedback Response"):
+		return _card(0)
+	frappe.has_permission("Feedback Response", "read", throw=True)
+	fr = DocType("Feedback Response")
+	query = (
+		frappe.qb.from_(fr)
+		.select(fr.nps_category, Count("*"))
+		.where(fr.nps_category.isin(("Promoter", "Passive", "Detractor")))
+		.where(fr.submitted_on >= add_days(nowdate(), -NPS_DAYS))
+		.groupby(fr.nps_category)
+	)
+	query = reports.restrict(query, fr.customer, reports.permitted_customers())
+	counts = dict(query.run())
+	total = sum(counts.values())
+	if not total:
+		return _card(0)
+	value = round(100 * (counts.get("Promoter", 0) - counts.get("Detractor", 0)) / total)
+	return _card(value, route=["List", "Feedback Response"])

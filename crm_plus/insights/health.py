@@ -163,26 +163,22 @@ def _relationships() -> dict:
 
 
 def latest_satisfaction() -> dict:
-	"""{customer: 0-100} from each customer's latest scored Feedback Response, when surveys exist."""
+	"""{customer: 0-100} from each customer's latest scored Feedback Response, when surveys exist: its
+	CSAT, else its NPS answer (0-10) times ten."""
 	if not frappe.db.table_exists("Feedback Response"):
 		return {}
 	columns = set(frappe.db.get_table_columns("Feedback Response"))
-	score_column = next((c for c in ("csat", "csat_score", "score") if c in columns), None)
-	if "customer" not in columns or not score_column:
+	if not {"customer", "csat", "nps_score", "submitted_on"} <= columns:
 		return {}
-	date_column = "submitted_on" if "submitted_on" in columns else "creation"
+	# every response, newest last, in one plain read; the latest scored one per customer wins
 	rows = frappe.db.sql(
-		f"""
-		select fr.customer, fr.`{score_column}`
-		from `tabFeedback Response` fr
-		join (
-			select customer, max(`{date_column}`) as latest
-			from `tabFeedback Response`
-			where customer is not null and `{score_column}` is not null and docstatus < 2
-			group by customer
-		) l on l.customer = fr.customer and l.latest = fr.`{date_column}`
-		where fr.`{score_column}` is not null and fr.docstatus < 2
-		"""  # nosemgrep: column names come from the table's own columns above
+		"""
+		select customer, coalesce(csat, nps_score * 10) as score
+		from `tabFeedback Response`
+		where customer is not null and customer != '' and docstatus < 2
+			and (csat is not null or nps_score is not null) and submitted_on is not null
+		order by submitted_on, creation
+		"""
 	)
 	return {customer: max(0.0, min(100.0, float(value))) for customer, value in rows}
 

@@ -1,0 +1,349 @@
+"""Insights on the real site: RFM quintiles and segments, health scores and their breakdown, weights,
+the "health is At Risk" lifecycle condition, segment history, reports, number cards and permissions."""
+
+import json
+
+import frappe
+import pytest
+from frappe.utils import add_days, nowdate
+
+from crm_plus.insights import api, cards, health
+from crm_plus.insights.report.churn_risk import churn_risk
+from crm_plus.insights.report.collections_follow_up import collections_follow_up
+from crm_plus.insights.report.customer_health import customer_health
+from crm_plus.insights.report.rfm_segments import rfm_segments
+from crm_plus.lifecycle import engine
+from crm_plus.touchpoints import relationship
+from tests.integration.factories import invoice, invoice_due, make_customer, make_customer_group, make_user
+from tests.integration.lifecycle_helpers import make_rule
+
+INVOICE_COLUMNS = (
+	"name",
+	"docstatus",
+	"customer",
+	"company",
+	"posting_date",
+	"due_date",
+	"currency",
+	"party_account_currency",
+	"conversion_rate",
+	"base_net_total",
+	"grand_total",
+	"base_grand_total",
+	"outstanding_amount",
+	"is_return",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+)
+
+
+def raw_invoice(customer, company, days_ago, amount, is_return=0):
+	"""A submitted invoice row of a company of the test's own (nothing else is ranked with it)."""
+	day = add_days(nowdate(), -days_ago)
+	values = (
+		f"_CRM-INS-{frappe.generate_hash(length=12)}",
+		1,
+		customer,
+		company,
+		day,
+		day,
+		"INR",
+		"INR",
+		1,
+		amount,
+		amount,
+		amount,
+		0,
+		is_return,
+		frappe.utils.now(),
+		frappe.utils.now(),
+		"Administrator",
+		"Administrator",
+	)
+	frappe.db.sql(
+		f"insert into `tabSales Invoice` ({', '.join(f'`{c}`' for c in INVOICE_COLUMNS)}) "
+		f"values ({', '.join(['%s'] * len(values))})",
+		values,
+	)
+
+
+# customer -> (days ago of each purchase, amount of each purchase); G never buys
+PURCHASES = {
+	"A": ([10], 100),
+	"B": ([10], 200),
+	"C": ([50, 60], 100),
+	"D": ([100, 110, 120], 100),
+	"E": ([200, 210], 200),
+	"F": ([400, 410, 420, 430, 440], 220),
+}
+
+
+def rfm_dataset():
+	company = f"_CRM Insights Co {frappe.generate_hash(length=6)}"
+	names = {key: make_customer() for key in "ABCDEFG"}
+	for key, (days, amount) in PURCHASES.items():
+		for d in days:
+			raw_invoice(names[key], company, d, amount)
+	raw_invoice(names["F"], company, 405, -100, is_return=1)  # F: 5 x 220 - 100 = 1000 net of the return
+	relationship.refresh(list(names.values()))
+	return company, names
+
+
+def rel(customer):
+	return frappe.db.get_value(
+		"Customer Relationship",
+		customer,
+		[
+			"health_score",
+			"health_label",
+			"rfm_segment",
+			"recency_score",
+			"frequency_score",
+			"monetary_score",
+			"rfm_company",
+			"health_breakdown",
+			"purchases_current_period",
+			"purchases_previous_period",
+		],
+		as_dict=True,
+	)
+
+
+def test_quintiles_ties_and_no_purchase_match_hand_computed_scores():
+	company, names = rfm_dataset()
+	health.recompute(commit=False)
+	# n = 6 ranked customers, score = 1 + 5 * (first position of the value) // 6
+	# frequency 1,1,2,3,3,5 -> positions 0,0,2,3,3,5 -> 1,1,2,3,3,5
+	# monetary 100,200,200,300,400,1000 -> positions 0,1,1,3,4,5 -> 1,1,1,3,4,5
+	# recency (fewer days is better) 400,200,100,50,10,10 -> positions 0,1,2,3,4,4 -> F1 E1 D2 C3 A4 B4
+	expected = {
+		"A": (4, 1, 1, "New"),
+		"B": (4, 1, 1, "New"),
+		"C": (3, 2, 1, "Potential"),
+		"D": (2, 3, 3, "At Risk"),
+		"E": (1, 3, 4, "At Risk"),
+		"F": (1, 5, 5, "At Risk"),
+		"G": (0, 0, 0, "No Purchase"),
+	}
+	for key, (r, f, m, segment) in expected.items():
+		row = rel(names[key])
+		assert (row.recency_score, row.frequency_score, row.monetary_score, row.rfm_segment) == (
+			r,
+			f,
+			m,
+			segment,
+		), key
+	assert rel(names["A"]).rfm_company == company
+	g = rel(names["G"])
+	assert g.health_label in (None, "") and g.health_score == 0 and g.rfm_company is None
+	# one history row per customer for today's change of segment
+	history = frappe.get_all(
+		"Customer Segment History",
+		filters={"customer": ("in", list(names.values())), "snapshot_date": nowdate()},
+		pluck="segment",
+	)
+	assert sorted(history) == sorted(s for *_rfm, s in expected.values())
+	health.recompute(commit=False)  # a re-run on the same day writes no second row
+	assert frappe.db.count("Customer Segment History", {"customer": ("in", list(names.values()))}) == 7
+
+
+def test_segment_movement_between_two_dates():
+	company, names = rfm_dataset()
+	before = add_days(nowdate(), -10)
+	health.recompute(as_of=before, commit=False)
+	for days in (1, 2, 3, 4, 5):
+		raw_invoice(names["A"], company, days, 1000)
+	health.recompute(commit=False)
+	assert rel(names["A"]).rfm_segment == "Champions"
+	columns, data, _msg, chart = rfm_segments.execute(
+		{"company": company, "from_date": before, "to_date": nowdate()}
+	)
+	rows = {row["segment"]: row for row in data}
+	assert rows["New"]["to_champions"] >= 1
+	assert sum(row["on_from_date"] for row in data) == 6
+	assert sum(row["on_to_date"] for row in data) == 6
+	assert rows["Champions"]["on_to_date"] >= 1
+	assert {c["fieldname"] for c in columns} >= {"on_from_date", "on_to_date", "to_champions"}
+	assert len(chart["data"]["datasets"]) == 2
+	# sizes now, with revenue share for who may see money
+	assert rows["Champions"]["customers"] >= 1
+	assert sum(row["customer_share"] for row in data) == pytest.approx(100, abs=0.5)
+
+
+def health_customer(group=None, **extra):
+	customer = make_customer(customer_group=group or "_Test Customer Group", **extra)
+	invoice(customer, rate=100)  # today, unpaid, not yet due
+	return customer
+
+
+def test_breakdown_sums_to_the_score_and_weights_change_it():
+	customer = health_customer()
+	assert frappe.db.get_value("Customer Relationship", customer, "touchpoints_90d") == 0
+	health.recompute(commit=False)
+	row = rel(customer)
+	breakdown = json.loads(row.health_breakdown)
+	assert sum(c["points"] for c in breakdown["components"]) == row.health_score
+	# recency 100 (bought today), frequency 100 (1 against 0), payment 100 (nothing overdue, nothing paid
+	# late), engagement 0 (no contact), satisfaction not measured: 7500 / 90 = 83.3
+	assert row.health_score == 83 and row.health_label == "Healthy"
+	assert breakdown["redistributed"]
+	assert [c["points"] for c in breakdown["components"]] == [33, 22, 28, 0, 0]
+
+	settings = frappe.get_single("CRM Plus Settings")
+	settings.update(
+		{
+			"weight_recency": 0,
+			"weight_frequency": 0,
+			"weight_payment": 0,
+			"weight_satisfaction": 0,
+			"weight_engagement": 10,
+		}
+	)
+	settings.save()
+	health.recompute(commit=False)
+	row = rel(customer)
+	assert row.health_score == 0 and row.health_label == "At Risk"
+	assert sum(c["points"] for c in json.loads(row.health_breakdown)["components"]) == 0
+
+	shown = api.get_health(customer)
+	assert shown["score"] == 0 and len(shown["components"]) == 5
+	assert "contacts in the last 90 days" in shown["components"][-1]["note"]
+
+
+def test_settings_refuse_bad_weights():
+	settings = frappe.get_single("CRM Plus Settings")
+	settings.weight_payment = -1
+	with pytest.raises(frappe.ValidationError, match="Payment"):
+		settings.save()
+	settings = frappe.get_single("CRM Plus Settings")
+	settings.update({f: 0 for f in health.WEIGHT_FIELDS.values()})
+	with pytest.raises(frappe.ValidationError, match="weight"):
+		settings.save()
+	settings = frappe.get_single("CRM Plus Settings")
+	settings.health_at_risk_below, settings.health_healthy_from = 70, 40
+	with pytest.raises(frappe.ValidationError, match="At Risk"):
+		settings.save()
+
+
+def test_rule_on_health_at_risk_alerts_exactly_those_customers():
+	group = make_customer_group()
+	healthy = health_customer(group)
+	at_risk = make_customer(customer_group=group)
+	invoice_due(at_risk, 500, add_days(nowdate(), -300), add_days(nowdate(), -270))  # old and overdue
+	never = make_customer(customer_group=group)
+	relationship.refresh([never])
+	health.recompute(commit=False)
+	assert rel(healthy).health_label == "Healthy"
+	assert rel(at_risk).health_label == "At Risk"
+	rule = make_rule(group, "health_at_risk", {})
+	matched = [row.customer for row in engine.matches(rule)]
+	assert matched == [at_risk]
+	alerts = engine.run_rule(rule)
+	assert frappe.get_all("Lifecycle Alert", filters={"name": ("in", alerts)}, pluck="customer") == [at_risk]
+	strict = make_rule(group, "health_at_risk", {"max_score": 1})
+	assert [row.customer for row in engine.matches(strict)] == []
+
+
+def territory(name=None):
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Territory",
+				"territory_name": name or f"_CRM Territory {frappe.generate_hash(length=6)}",
+				"parent_territory": "All Territories",
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def test_reports_respect_territory_user_permissions_and_money_permlevel():
+	north, south = territory(), territory()
+	mine = make_customer(territory=north)
+	other = make_customer(territory=south)
+	for customer in (mine, other):
+		# past the churn threshold and overdue: in every customer report
+		invoice_due(customer, 300, add_days(nowdate(), -400), add_days(nowdate(), -370))
+	health.recompute(commit=False)
+
+	manager = make_user("Sales Manager")
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": manager, "allow": "Territory", "for_value": north}
+	).insert(ignore_permissions=True)
+	sales_user = make_user("Sales User")
+
+	frappe.set_user(manager)
+	for report in (customer_health, churn_risk, collections_follow_up):
+		columns, data, _msg, chart = report.execute({})
+		customers = {row["customer"] for row in data}
+		assert mine in customers and other not in customers, report.__name__
+		assert chart["data"]["labels"]
+		assert any(c["fieldtype"] == "Currency" for c in columns), report.__name__
+	territories = {
+		frappe.db.get_value("Customer", row["customer"], "territory")
+		for row in customer_health.execute({})[1]
+	}
+	assert territories == {north}
+	_c, data, _m, _ch = collections_follow_up.execute({"customer": mine})
+	assert data[0]["overdue_invoices"] == 1 and data[0]["overdue_amount"] > 0
+	assert data[0]["days_overdue"] == 370
+	assert cards.overdue_amount()["value"] > 0
+
+	frappe.set_user(sales_user)
+	for report in (customer_health, churn_risk, collections_follow_up, rfm_segments):
+		columns, data, _msg, _chart = report.execute({})
+		assert not any(c["fieldtype"] == "Currency" for c in columns), report.__name__
+		assert not any("amount" in key or "revenue" in key for row in data for key in row), report.__name__
+	columns, data, _m, _c = customer_health.execute({})
+	assert {mine, other} <= {row["customer"] for row in data}  # no user permission: every territory
+	with pytest.raises(frappe.PermissionError):
+		cards.overdue_amount()
+	with pytest.raises(frappe.PermissionError):
+		api.recompute()
+
+
+def test_report_filters_and_churn_reasons():
+	group = make_customer_group()
+	gone = make_customer(customer_group=group)
+	invoice_due(gone, 100, add_days(nowdate(), -400), add_days(nowdate(), -400))
+	slowing = make_customer(customer_group=group)
+	for days in (100, 110, 120, 130):
+		invoice(slowing, rate=100, posting_date=add_days(nowdate(), -days))
+	invoice(slowing, rate=100, posting_date=add_days(nowdate(), -5))
+	health.recompute(commit=False)
+	assert (rel(slowing).purchases_current_period, rel(slowing).purchases_previous_period) == (1, 4)
+	_c, data, _m, _ch = churn_risk.execute({"min_drop_percent": 50})
+	reasons = {row["customer"]: row["reason"] for row in data}
+	assert reasons[gone] == "Churn threshold passed"
+	assert reasons[slowing] == "Frequency fell"
+	_c, data, _m, _ch = churn_risk.execute({"min_drop_percent": 80})
+	assert slowing not in {row["customer"] for row in data}
+	_c, data, _m, _ch = customer_health.execute({"customer_group": group})
+	assert {row["customer"] for row in data} == {gone, slowing}
+	_c, data, _m, _ch = customer_health.execute({"customer_group": group, "health_label": "At Risk"})
+	assert {row["customer"] for row in data} == {gone}
+
+
+def test_number_cards():
+	customer = health_customer()
+	health.recompute(commit=False)
+	before = cards.customers_at_risk()["value"]
+	frappe.db.set_value("Customer Relationship", customer, "health_label", "At Risk")
+	assert cards.customers_at_risk()["value"] == before + 1
+	assert cards.active_customers()["value"] >= 1
+	assert cards.average_days_to_pay()["fieldtype"] == "Float"
+	assert isinstance(cards.open_lifecycle_alerts()["value"], int)
+	assert isinstance(cards.nps()["value"], int)
+
+
+def test_recompute_is_enqueued_for_the_long_queue(monkeypatch):
+	queued = []
+	monkeypatch.setattr(frappe, "enqueue", lambda *args, **kwargs: queued.append((args, kwargs)))
+	api.recompute()
+	((args, kwargs),) = queued
+	assert args == ("crm_plus.insights.health.run_job",)
+	assert kwargs["queue"] == "long" and kwargs["deduplicate"] and kwargs["job_id"] == health.JOB_ID
+	assert frappe.db.get_single_value("CRM Plus Settings", "insights_status") == "Queued"
