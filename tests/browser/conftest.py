@@ -1,0 +1,351 @@
+"""Browser tests: a person's walk through the desk, in headless Chromium, against the real site.
+
+The session starts ``bench --site $CRM_PLUS_SITE serve`` on a free port (and the socket.io server when the
+bench has none running), launches Debian's ``chromium`` through Playwright (``executable_path``; never
+``playwright install``), and logs in as a System Manager / CRM Manager made for the run, one per language.
+
+Fixtures for tests:
+
+- ``desk``: a :class:`Desk`, a logged-in page in the language of the ``lang`` fixture, which is
+  parametrised over ``LANGS`` (en, zh); a test that only makes sense in one language overrides it with
+  ``@pytest.mark.parametrize("lang", ["en"])``. ``desk.goto(path)`` opens ``/app/<path>`` and waits until
+  the desk is idle, ``desk.screenshot(name)`` saves ``artifacts/<name>-<lang>.png``.
+- ``site_data``: creates records on the site and **commits** them (the web server is another process);
+  everything made through it is deleted again at the end of the test.
+
+Every console error, uncaught page error, failed request and HTTP error response of the site itself fails
+the test (after its screenshot is saved). socket.io is the one explicit exception: its connection noise is
+ignored, whether or not a socket.io server runs. A test that provokes an error on purpose says so with
+``desk.allow_errors(regex)``.
+
+``tests/conftest.py`` leaves this folder out, with the reason, when there is no bench site, no Chromium
+or no Playwright.
+"""
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import frappe
+import pytest
+
+BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
+SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+LANGS = ("en", "zh")
+PASSWORD = "Crm-Plus-Browser-1"
+ROLES = ("System Manager", "CRM Manager", "Sales Manager", "Sales User", "Accounts User")
+# socket.io is not the app's own: its connection errors are expected noise when no server runs
+IGNORED = re.compile(r"socket\.io|websocket|Error connecting to socket", re.IGNORECASE)
+TIMEOUT_MS = 30000
+
+# connect while collecting (as tests/integration does), so helpers can make records on the site
+if not getattr(frappe.local, "initialised", None):
+	os.chdir(BENCH / "sites")
+	frappe.init(site=SITE, sites_path=".")
+	frappe.connect()
+
+
+def _free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+	with socket.socket() as s:
+		s.settimeout(0.5)
+		return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _start(cmd: list[str], log: Path, cwd: Path, **env) -> subprocess.Popen:
+	return subprocess.Popen(
+		cmd,
+		cwd=cwd,
+		env={**os.environ, **env},
+		stdout=log.open("wb"),
+		stderr=subprocess.STDOUT,
+		start_new_session=True,  # its own process group: stopped with everything it started
+	)
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+	if process is None or process.poll() is not None:
+		return
+	with contextlib.suppress(ProcessLookupError):
+		os.killpg(process.pid, signal.SIGTERM)
+	try:
+		process.wait(10)
+	except subprocess.TimeoutExpired:
+		with contextlib.suppress(ProcessLookupError):
+			os.killpg(process.pid, signal.SIGKILL)
+
+
+def _socketio(port_http: int) -> subprocess.Popen | None:
+	"""Start the bench's socket.io server when none listens on its port and node is here."""
+	config = json.loads((BENCH / "sites" / "common_site_config.json").read_text() or "{}")
+	port = int(config.get("socketio_port") or 9000)
+	script = BENCH / "apps" / "frappe" / "socketio.js"
+	if _listening(port) or not shutil.which("node") or not script.exists():
+		return None
+	process = _start(["node", str(script)], ARTIFACTS / "socketio.log", BENCH)
+	for _ in range(20):
+		if _listening(port) or process.poll() is not None:
+			break
+		time.sleep(0.25)
+	return process if process.poll() is None else None
+
+
+@pytest.fixture(scope="session")
+def base_url():
+	"""``bench serve`` for the site on a free port, for the whole session."""
+	ARTIFACTS.mkdir(exist_ok=True)
+	port = _free_port()
+	python = str(BENCH / "env" / "bin" / "python")
+	cmd = [python, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, "serve", "--port", str(port)]
+	# DEV_SERVER: the desk connects to socket.io on its own port, as under `bench start`
+	server = _start([*cmd, "--noreload"], ARTIFACTS / "server.log", BENCH / "sites", DEV_SERVER="1")
+	socketio = _socketio(port)
+	url = f"http://127.0.0.1:{port}"
+	deadline = time.monotonic() + 90
+	while True:
+		try:
+			with urllib.request.urlopen(f"{url}/api/method/ping", timeout=5) as response:
+				if response.status == 200:
+					break
+		except OSError:
+			pass
+		if server.poll() is not None or time.monotonic() > deadline:
+			_stop(server)
+			_stop(socketio)
+			pytest.fail(f"bench serve did not start; see {ARTIFACTS / 'server.log'}")
+		time.sleep(0.5)
+	yield url
+	_stop(socketio)
+	_stop(server)
+
+
+@pytest.fixture(scope="session")
+def browser():
+	from playwright.sync_api import sync_playwright
+
+	with sync_playwright() as playwright:
+		chromium = playwright.chromium.launch(
+			executable_path=shutil.which("chromium"),
+			headless=True,
+			args=["--no-sandbox", "--disable-dev-shm-usage"],
+		)
+		yield chromium
+		chromium.close()
+
+
+@pytest.fixture(scope="session")
+def users():
+	"""One desk user per language, made (and committed) for this run, deleted afterwards."""
+	from frappe.utils.password import update_password
+
+	made = {}
+	suffix = frappe.generate_hash(length=6)
+	for lang in LANGS:
+		email = f"crm-browser-{lang}-{suffix}@example.com"
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": f"Browser {lang}",
+				"language": lang,
+				"send_welcome_email": 0,
+				"user_type": "System User",
+				"roles": [{"role": role} for role in ROLES if frappe.db.exists("Role", role)],
+			}
+		).insert(ignore_permissions=True)
+		update_password(user.name, PASSWORD)
+		made[lang] = user.name
+	frappe.db.commit()
+	yield made
+	frappe.db.rollback()
+	for name in made.values():
+		for doctype in ("ToDo", "Notification Log"):
+			frappe.db.delete(doctype, {"allocated_to" if doctype == "ToDo" else "for_user": name})
+		frappe.delete_doc("User", name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+@pytest.fixture(params=LANGS)
+def lang(request):
+	return request.param
+
+
+class Desk:
+	"""A logged-in desk page in one language, with the harness's checks."""
+
+	def __init__(self, page, base_url: str, lang: str, user: str, name: str):
+		self.page, self.base_url, self.lang, self.user, self.name = page, base_url, lang, user, name
+		self.errors: list[str] = []
+		self.allowed: list[re.Pattern] = []
+
+	# -- navigation -------------------------------------------------------------------------------------
+	def goto(self, path: str = ""):
+		"""Open ``/app/<path>`` and wait until the desk has loaded it and no request is pending."""
+		self.page.goto(f"{self.base_url}/app/{path.lstrip('/')}", wait_until="domcontentloaded")
+		self.idle()
+		return self.page
+
+	def idle(self, timeout: int = TIMEOUT_MS):
+		"""Wait until the desk is booted, no ajax call is pending and the page is not frozen."""
+		self.page.wait_for_function(
+			"""() => window.frappe && frappe.boot && frappe.request && !frappe.request.ajax_count
+				&& !document.querySelector('#freeze.in')""",
+			timeout=timeout,
+		)
+		self.page.wait_for_timeout(300)  # renders that follow the last response
+
+	def call(self, method: str, **args):
+		"""A whitelisted method called from the page, as the form would (returns ``message``)."""
+		return self.page.evaluate(
+			"([method, args]) => frappe.call({method, args}).then((r) => r.message)", [method, args]
+		)
+
+	def screenshot(self, name: str, full_page: bool = False) -> Path:
+		path = ARTIFACTS / f"{name}-{self.lang}.png"
+		self.page.screenshot(path=str(path), full_page=full_page)
+		return path
+
+	def __(self, text: str) -> str:
+		"""The desk's translation of ``text`` in this page's language."""
+		return self.page.evaluate("(t) => __(t)", text)
+
+	# -- checks ------------------------------------------------------------------------------------------
+	def allow_errors(self, pattern: str):
+		"""Errors matching ``pattern`` are expected in this test (a validation it provokes on purpose)."""
+		self.allowed.append(re.compile(pattern, re.IGNORECASE))
+
+	def record(self, text: str):
+		if IGNORED.search(text) or any(p.search(text) for p in self.allowed):
+			return
+		self.errors.append(text)
+
+
+@pytest.fixture
+def desk(request, browser, base_url, users, lang):
+	user = users[lang]
+	context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
+	context.set_default_timeout(TIMEOUT_MS)
+	response = context.request.post(
+		f"{base_url}/api/method/login", form={"usr": user, "pwd": PASSWORD}, timeout=TIMEOUT_MS
+	)
+	assert response.ok, f"login as {user} failed: {response.status} {response.text()[:300]}"
+	page = context.new_page()
+	name = re.sub(r"[^\w.-]+", "_", request.node.name)
+	desk = Desk(page, base_url, lang, user, name)
+
+	def own(url: str) -> bool:
+		return url.startswith(base_url)
+
+	page.on(
+		"console",
+		lambda msg: msg.type == "error" and desk.record(f"console: {msg.text} ({msg.location.get('url')})"),
+	)
+	page.on("pageerror", lambda exc: desk.record(f"page error: {exc}"))
+	page.on(
+		"requestfailed",
+		lambda req: own(req.url) and desk.record(f"request failed: {req.method} {req.url} {req.failure}"),
+	)
+	page.on(
+		"response",
+		lambda res: own(res.url) and res.status >= 400 and desk.record(f"HTTP {res.status}: {res.url}"),
+	)
+	yield desk
+	failed = getattr(request.node, "rep_call", None)
+	if failed is not None and failed.failed:
+		with contextlib.suppress(Exception):
+			desk.screenshot(f"FAILED-{name}", full_page=True)
+	context.close()
+	assert not desk.errors, "the page logged errors:\n" + "\n".join(desk.errors)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+	outcome = yield
+	report = outcome.get_result()
+	setattr(item, f"rep_{report.when}", report)
+
+
+class SiteData:
+	"""Records made for one browser test, committed so that the web server sees them, deleted after."""
+
+	def __init__(self):
+		self.made: list[tuple[str, str]] = []
+
+	def insert(self, doc: dict | object, **kwargs):
+		doc = frappe.get_doc(doc) if isinstance(doc, dict) else doc
+		doc.insert(ignore_permissions=True, **kwargs)
+		self.track(doc.doctype, doc.name)
+		frappe.db.commit()
+		return doc
+
+	def track(self, doctype: str, name: str):
+		"""Delete this record at the end too (one the page made, found by the test)."""
+		self.made.append((doctype, name))
+
+	def customer(self, **extra) -> str:
+		group = frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)
+		territory = frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)
+		return self.insert(
+			{
+				"doctype": "Customer",
+				"customer_name": f"_CRM Browser {frappe.generate_hash(length=8)}",
+				"customer_group": group[0] if group else "All Customer Groups",
+				"territory": territory[0] if territory else "All Territories",
+				**extra,
+			}
+		).name
+
+	def cleanup(self):
+		frappe.db.rollback()
+		for doctype, name in reversed(self.made):
+			# what the site made for these records: alerts, evaluations and their ToDos
+			if doctype in ("Customer", "Lifecycle Rule"):
+				field = "customer" if doctype == "Customer" else "rule"
+				self._delete_with_todos("Lifecycle Alert", {field: name})
+			if doctype == "CRM Plan":
+				frappe.db.set_value("CRM Plan", name, "last_evaluation", None)
+				self._delete_with_todos("CRM Plan Evaluation", {"plan": name})
+			with contextlib.suppress(frappe.DoesNotExistError):
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
+		frappe.db.commit()
+
+	@staticmethod
+	def _delete_with_todos(doctype: str, filters: dict):
+		names = frappe.get_all(doctype, filters=filters, pluck="name")
+		if names:
+			frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", names)})
+			for table in frappe.get_meta(doctype).get_table_fields():
+				frappe.db.delete(table.options, {"parenttype": doctype, "parent": ("in", names)})
+			frappe.db.delete(doctype, {"name": ("in", names)})
+
+
+@pytest.fixture
+def site_data():
+	data = SiteData()
+	frappe.set_user("Administrator")
+	yield data
+	data.cleanup()
+
+
+def pytest_collection_modifyitems(items):
+	for item in items:
+		if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+			item.add_marker(pytest.mark.browser)
+
+
+def pytest_configure(config):
+	config.addinivalue_line("markers", "browser: a test in headless Chromium against bench serve")
