@@ -49,7 +49,7 @@ def _(text: str) -> str:
 # payment: paying within PROMPT_DAYS scores full marks, LATE_DAYS or later nothing
 PROMPT_DAYS = 30
 LATE_DAYS = 120
-# engagement: this many contacts (calls, meetings, emails...) in the last 90 days score full marks
+# engagement: this many touchpoints in the last 90 days score full marks
 ENGAGEMENT_TARGET = 4
 
 
@@ -176,7 +176,7 @@ def components(p: Purchases, weights: dict, churn_days: int, trend_days: int) ->
 			ENGAGEMENT,
 			weights.get(ENGAGEMENT, 0),
 			engagement_score(p.contacts_90d),
-			note=_("{0} contacts in the last 90 days"),
+			note=_("touchpoints in the last 90 days: {0}"),
 			values=(p.contacts_90d,),
 		),
 	]

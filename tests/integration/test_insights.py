@@ -115,15 +115,15 @@ def test_quintiles_ties_and_no_purchase_match_hand_computed_scores():
 	company, names = rfm_dataset()
 	health.recompute(commit=False)
 	# n = 6 ranked customers, score = 1 + 5 * (first position of the value) // 6
-	# frequency 1,1,2,3,3,5 -> positions 0,0,2,3,3,5 -> 1,1,2,3,3,5
-	# monetary 100,200,200,300,400,1000 -> positions 0,1,1,3,4,5 -> 1,1,1,3,4,5
+	# frequency A1 B1 C2 E2 D3 F5 -> first positions 0,0,2,2,4,5 -> A1 B1 C2 E2 D4 F5
+	# monetary A100 B200 C200 D300 E400 F1000 -> first positions 0,1,1,3,4,5 -> 1,1,1,3,4,5
 	# recency (fewer days is better) 400,200,100,50,10,10 -> positions 0,1,2,3,4,4 -> F1 E1 D2 C3 A4 B4
 	expected = {
 		"A": (4, 1, 1, "New"),
 		"B": (4, 1, 1, "New"),
 		"C": (3, 2, 1, "Potential"),
-		"D": (2, 3, 3, "At Risk"),
-		"E": (1, 3, 4, "At Risk"),
+		"D": (2, 4, 3, "At Risk"),  # fm = (4 + 3 + 1) // 2 = 4, recency 2
+		"E": (1, 2, 4, "At Risk"),  # fm = 3
 		"F": (1, 5, 5, "At Risk"),
 		"G": (0, 0, 0, "No Purchase"),
 	}
@@ -180,16 +180,18 @@ def health_customer(group=None, **extra):
 
 def test_breakdown_sums_to_the_score_and_weights_change_it():
 	customer = health_customer()
-	assert frappe.db.get_value("Customer Relationship", customer, "touchpoints_90d") == 0
+	# the invoice is the customer's one touchpoint of the last 90 days
+	assert frappe.db.get_value("Customer Relationship", customer, "touchpoints_90d") == 1
 	health.recompute(commit=False)
 	row = rel(customer)
 	breakdown = json.loads(row.health_breakdown)
 	assert sum(c["points"] for c in breakdown["components"]) == row.health_score
 	# recency 100 (bought today), frequency 100 (1 against 0), payment 100 (nothing overdue, nothing paid
-	# late), engagement 0 (no contact), satisfaction not measured: 7500 / 90 = 83.3
-	assert row.health_score == 83 and row.health_label == "Healthy"
+	# late), engagement 25 (1 of 4 touchpoints), satisfaction not measured: 7875 / 90 = 87.5 -> 88
+	assert row.health_score == 88 and row.health_label == "Healthy"
 	assert breakdown["redistributed"]
-	assert [c["points"] for c in breakdown["components"]] == [33, 22, 28, 0, 0]
+	# shares 33.33, 22.22, 27.78, -, 4.17: floors 86, the two largest remainders get a point each
+	assert [c["points"] for c in breakdown["components"]] == [34, 22, 28, 0, 4]
 
 	settings = frappe.get_single("CRM Plus Settings")
 	settings.update(
@@ -204,12 +206,12 @@ def test_breakdown_sums_to_the_score_and_weights_change_it():
 	settings.save()
 	health.recompute(commit=False)
 	row = rel(customer)
-	assert row.health_score == 0 and row.health_label == "At Risk"
-	assert sum(c["points"] for c in json.loads(row.health_breakdown)["components"]) == 0
+	assert row.health_score == 25 and row.health_label == "At Risk"
+	assert [c["points"] for c in json.loads(row.health_breakdown)["components"]] == [0, 0, 0, 0, 25]
 
 	shown = api.get_health(customer)
-	assert shown["score"] == 0 and len(shown["components"]) == 5
-	assert "contacts in the last 90 days" in shown["components"][-1]["note"]
+	assert shown["score"] == 25 and len(shown["components"]) == 5
+	assert shown["components"][-1]["note"] == "touchpoints in the last 90 days: 1"
 
 
 def test_settings_refuse_bad_weights():
