@@ -25,6 +25,7 @@ SENT, ANSWERED, NOT_SENT = "Sent", "Answered", "Not Sent"
 PAGE = "/feedback"
 
 COLUMNS = (
+	"name",
 	"survey",
 	"customer",
 	"contact",
@@ -116,6 +117,8 @@ def _insert(survey, recipient: Recipient, token: str) -> int | None:
 	"""INSERT IGNORE one invitation: None when the unique key says it exists already."""
 	now = now_datetime()
 	values = {
+		# autoincrement names come from the doctype's sequence, as Frappe's own insert takes them
+		"name": frappe.db.get_next_sequence_val("Feedback Invitation"),
 		"survey": survey.name,
 		"customer": recipient.customer,
 		"contact": recipient.contact,
@@ -142,7 +145,7 @@ def _insert(survey, recipient: Recipient, token: str) -> int | None:
 	)
 	if not frappe.db._cursor.rowcount:
 		return None
-	return frappe.db.sql("select last_insert_id()")[0][0]
+	return values["name"]
 
 
 def link(token: str) -> str:

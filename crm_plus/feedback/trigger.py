@@ -35,7 +35,8 @@ SOURCES = {
 		"email": "d.contact_email",
 	},
 	"Issue": {
-		"due": "d.resolution_date",
+		# closed when its SLA says it was resolved, else when it was last changed (the closing)
+		"due": "coalesce(d.sla_resolution_date, d.modified)",
 		"where": "d.status = 'Closed' and d.customer is not null",
 		"contact": "d.contact",
 		"email": "d.raised_by",

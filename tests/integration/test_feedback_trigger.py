@@ -102,7 +102,10 @@ def test_closed_issue_is_due_after_its_resolution():
 	due = [r.reference_name for r in trigger.candidates(survey, frappe.utils.getdate())]
 	assert issue.name not in due  # open
 	frappe.db.set_value(
-		"Issue", issue.name, {"status": "Closed", "resolution_date": add_to_date(now_datetime(), days=-2)}
+		"Issue",
+		issue.name,
+		{"status": "Closed", "modified": add_to_date(now_datetime(), days=-2)},
+		update_modified=False,
 	)
 	rows = [r for r in trigger.candidates(survey, frappe.utils.getdate()) if r.reference_name == issue.name]
 	assert [(r.customer, r.email) for r in rows] == [(customer, email)]
