@@ -208,6 +208,14 @@ class Desk:
 		)
 		self.page.wait_for_timeout(300)  # renders that follow the last response
 
+	def form(self, doctype: str):
+		"""Wait until the page shows a form of ``doctype`` (``cur_frm`` is it) and the desk is idle."""
+		self.page.wait_for_function(
+			"(doctype) => window.cur_frm && cur_frm.doctype === doctype && cur_frm.layout", arg=doctype
+		)
+		self.idle()
+		return self.page
+
 	def call(self, method: str, **args):
 		"""A whitelisted method called from the page, as the form would (returns ``message``)."""
 		return self.page.evaluate(
