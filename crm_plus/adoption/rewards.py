@@ -86,7 +86,7 @@ def propose(program, start, end) -> list[str]:
 			frappe.db.savepoint("adoption_reward")
 			doc.insert(ignore_permissions=True)
 			created.append(doc.name)
-		except frappe.DuplicateEntryError:
+		except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
 			frappe.db.rollback(save_point="adoption_reward")
 	return created
 

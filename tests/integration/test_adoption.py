@@ -1,7 +1,7 @@
 """CRM adoption: scores from the records themselves, period boundaries in the user's time zone, reward
 proposals, approval and energy points, and who may see or change what."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import frappe
@@ -70,7 +70,7 @@ def test_scores_equal_hand_counts_padding_counts_once_cancelled_and_deleted_neve
 	day1, day2 = datetime(2026, 3, 10, 10), datetime(2026, 3, 11, 10)
 	for minute in range(10):  # padding: ten touchpoints for one customer in one day count once
 		logged(c1, a, day1.replace(minute=minute))
-	logged(c2, a, day1, "Visit")  # another customer the same day: 1
+	visit = logged(c2, a, day1, "Visit")  # another customer the same day: 1
 	logged(c1, a, day2, "Meeting")  # the same customer another day: 1
 	cancelled = logged(c3, a, day2)
 	frappe.db.set_value("Customer Touchpoint", cancelled, "status", "Cancelled", update_modified=False)
@@ -96,20 +96,21 @@ def test_scores_equal_hand_counts_padding_counts_once_cancelled_and_deleted_neve
 	assert score_of(program, b)["manual_touchpoints"] == (1, 12.5)
 
 	# recomputing replaces, never adds; a record deleted since is gone from the score
-	frappe.delete_doc(
-		"Customer Touchpoint", frappe.get_all("Customer Touchpoint", {"customer": c2}, pluck="name")[0]
-	)
+	frappe.delete_doc("Customer Touchpoint", visit)
 	scores.compute(program.name, MARCH)
 	assert frappe.db.count("CRM Adoption Score", {"program": program.name}) == 2
 	assert score_of(program, a)["manual_touchpoints"] == (2, 25.0)
 
 
 def test_alerts_todos_feedback_and_competitor_notes_count_when_on_time():
-	from tests.integration.lifecycle_helpers import make_rule
-
 	user = make_user("CRM User")
 	customer = make_customer()
-	rule = make_rule(None, "no_purchase", {"days": 60}, cooldown_days=7)
+	# one of the shipped example rules (cooldowns of 1 to 30 days): alerts need a rule, not a new one
+	rule = frappe.get_all(
+		"Lifecycle Rule",
+		filters=[["cooldown_days", ">=", 1], ["cooldown_days", "<=", 30]],
+		fields=["name", "cooldown_days"],
+	)[0]
 	in_time, late, reopened = (
 		frappe.get_doc(
 			{
@@ -124,22 +125,15 @@ def test_alerts_todos_feedback_and_competitor_notes_count_when_on_time():
 		).insert(ignore_permissions=True)
 		for day in (1, 2, 3)
 	)
-	frappe.db.set_value(
-		"Lifecycle Alert", in_time.name, {"status": "Resolved", "resolved_on": datetime(2026, 3, 5)}
-	)
-	frappe.db.set_value(
-		"Lifecycle Alert", late.name, {"status": "Resolved", "resolved_on": datetime(2026, 3, 20)}
-	)
-	frappe.db.set_value("Lifecycle Alert", reopened.name, "resolved_on", datetime(2026, 3, 4))
 
-	def todo(status, created, closed, due=None, reference_type="Lifecycle Alert"):
+	def todo(status, created, closed, due=None, reference=("Lifecycle Alert", in_time.name)):
 		doc = frappe.get_doc(
 			{
 				"doctype": "ToDo",
 				"allocated_to": user,
 				"description": "adoption test",
-				"reference_type": reference_type,
-				"reference_name": in_time.name,
+				"reference_type": reference[0],
+				"reference_name": reference[1],
 				"date": due,
 			}
 		).insert(ignore_permissions=True)
@@ -152,7 +146,15 @@ def test_alerts_todos_feedback_and_competitor_notes_count_when_on_time():
 	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 20))  # late
 	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 20), due=date(2026, 3, 25))  # by its date
 	todo("Cancelled", datetime(2026, 3, 1), datetime(2026, 3, 2))  # cancelled never counts
-	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 2), reference_type=None)  # not from a rule
+	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 2), reference=("Customer", customer))  # no rule's
+
+	# resolved after the ToDos exist (a new ToDo of an alert reopens it)
+	frappe.db.set_value(
+		"Lifecycle Alert", in_time.name, {"status": "Resolved", "resolved_on": datetime(2026, 3, 2, 9)}
+	)
+	past_cooldown = datetime(2026, 3, 2, 10) + timedelta(days=rule.cooldown_days)
+	frappe.db.set_value("Lifecycle Alert", late.name, {"status": "Resolved", "resolved_on": past_cooldown})
+	frappe.db.set_value("Lifecycle Alert", reopened.name, "resolved_on", datetime(2026, 3, 4))
 
 	metric_rows = [("alerts_resolved", 1, 4), ("todos_closed", 1, 4)]
 	has_feedback = (
@@ -161,6 +163,8 @@ def test_alerts_todos_feedback_and_competitor_notes_count_when_on_time():
 	has_notes = frappe.db.table_exists("Competitor Note")
 	if has_notes:
 		metric_rows.append(("competitor_notes", 1, 4))
+	if has_feedback:
+		metric_rows.append(("feedback_answered", 1, 4))
 	program = make_program([user], metric_rows)
 	if has_notes:
 		competitor = frappe.get_doc(
@@ -179,12 +183,34 @@ def test_alerts_todos_feedback_and_competitor_notes_count_when_on_time():
 			"Competitor Note", note.name, "creation", datetime(2026, 3, 3), update_modified=False
 		)
 
+	if has_feedback:
+		# rows as the feedback module leaves them: acknowledged in 10 h, in 30 h, never
+		for submitted, acknowledged, status in (
+			(datetime(2026, 3, 9, 8), datetime(2026, 3, 9, 18), "Acknowledged"),
+			(datetime(2026, 3, 9, 8), datetime(2026, 3, 10, 14), "Resolved"),
+			(datetime(2026, 3, 9, 8), None, "New"),
+		):
+			frappe.db.sql(
+				"""insert into `tabFeedback Response` (name, creation, modified, owner, modified_by, docstatus,
+				status, responsible, submitted_on, acknowledged_on) values (%s, %s, %s, 'Administrator',
+				'Administrator', 0, %s, %s, %s, %s)""",
+				(
+					frappe.db.get_next_sequence_val("Feedback Response"),
+					submitted,
+					submitted,
+					status,
+					user,
+					*(submitted, acknowledged),
+				),
+			)
 	scores.compute(program.name, MARCH)
 	got = score_of(program, user)
 	assert got["alerts_resolved"][0] == 1
 	assert got["todos_closed"][0] == 2
 	if has_notes:
 		assert got["competitor_notes"][0] == 1
+	if has_feedback:
+		assert got["feedback_answered"][0] == 1
 	# registered whether or not their doctype exists yet
 	assert {"feedback_answered", "competitor_notes", "plan_evaluations"} <= set(metrics.registry())
 	if not has_feedback:
@@ -250,7 +276,7 @@ def test_period_end_proposes_each_reward_once(monkeypatch):
 	rewards.daily(date(2026, 4, 2))
 	frappe.db.set_value("CRM Adoption Program", program.name, "last_closed_period", None)
 	assert rewards.close_period(program.name, date(2026, 4, 3)) == []
-	with pytest.raises(frappe.DuplicateEntryError):
+	with pytest.raises(frappe.UniqueValidationError):
 		frappe.get_doc(
 			{
 				"doctype": rewards.REWARD,
@@ -375,9 +401,10 @@ def test_leaderboard_page_lists_the_board():
 	)
 	frappe.set_user(low)
 	rows = leaderboard.get_adoption_leaderboard(date_range=["2026-03-01", "2026-03-31"])
-	values = {r["name"]: r["value"] for r in rows}
-	names = scores.full_names([star, good, low])
-	assert values[names[star]] == 100 and values[names[good]] == 50 and values[names[low]] == 0
+	values = {
+		user: r["value"] for r in rows for user in (star, good, low) if f'/{user}"' in r["formatted_name"]
+	}
+	assert values == {star: 100, good: 50, low: 0}
 
 
 def test_program_refuses_bad_settings():

@@ -22,6 +22,27 @@ MESSAGES = {
 
 class CRMAdoptionProgram(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from crm_plus.adoption.doctype.crm_adoption_program_metric.crm_adoption_program_metric import CRMAdoptionProgramMetric
+		from crm_plus.adoption.doctype.crm_adoption_program_role.crm_adoption_program_role import CRMAdoptionProgramRole
+		from crm_plus.adoption.doctype.crm_adoption_program_tier.crm_adoption_program_tier import CRMAdoptionProgramTier
+		from crm_plus.adoption.doctype.crm_adoption_program_user.crm_adoption_program_user import CRMAdoptionProgramUser
+		from frappe.types import DF
+
+		description: DF.SmallText | None
+		enabled: DF.Check
+		last_closed_period: DF.Date | None
+		metrics: DF.Table[CRMAdoptionProgramMetric]
+		period: DF.Literal["Monthly", "Quarterly"]
+		roles: DF.TableMultiSelect[CRMAdoptionProgramRole]
+		start_date: DF.Date
+		tiers: DF.Table[CRMAdoptionProgramTier]
+		title: DF.Data
+		users: DF.TableMultiSelect[CRMAdoptionProgramUser]
 	# end: auto-generated types
 
 	def validate(self):

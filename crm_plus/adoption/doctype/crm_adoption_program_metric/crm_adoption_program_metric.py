@@ -6,6 +6,19 @@ from frappe.model.document import Document
 
 class CRMAdoptionProgramMetric(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		metric: DF.Autocomplete
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		target: DF.Float
+		weight: DF.Float
 	# end: auto-generated types
 
 	pass

@@ -6,6 +6,19 @@ from frappe.model.document import Document
 
 class CRMAdoptionProgramTier(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		energy_points: DF.Int
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		reward: DF.Data
+		threshold: DF.Float
 	# end: auto-generated types
 
 	pass

@@ -11,6 +11,27 @@ from crm_plus.adoption import rewards
 
 class CRMAdoptionReward(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		decided_by: DF.Link | None
+		decided_on: DF.Datetime | None
+		energy_point_log: DF.Link | None
+		energy_points: DF.Int
+		full_name: DF.Data | None
+		name: DF.Int | None
+		note: DF.SmallText | None
+		period_end: DF.Date | None
+		period_start: DF.Date | None
+		program: DF.Link | None
+		reward: DF.Data | None
+		score: DF.Float
+		status: DF.Literal["Proposed", "Approved", "Rejected"]
+		user: DF.Link | None
 	# end: auto-generated types
 
 	def validate(self):

@@ -7,6 +7,23 @@ from frappe.model.document import Document
 
 class CRMAdoptionScore(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from crm_plus.adoption.doctype.crm_adoption_score_metric.crm_adoption_score_metric import CRMAdoptionScoreMetric
+		from frappe.types import DF
+
+		computed_on: DF.Datetime | None
+		contributions: DF.Table[CRMAdoptionScoreMetric]
+		full_name: DF.Data | None
+		period_end: DF.Date | None
+		period_start: DF.Date | None
+		program: DF.Link | None
+		reward: DF.Data | None
+		score: DF.Float
+		user: DF.Link | None
 	# end: auto-generated types
 
 	pass

@@ -6,6 +6,22 @@ from frappe.model.document import Document
 
 class CRMAdoptionScoreMetric(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		label: DF.Data | None
+		metric: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		points: DF.Float
+		target: DF.Float
+		value: DF.Float
+		weight: DF.Float
 	# end: auto-generated types
 
 	pass
