@@ -76,7 +76,9 @@ def make_notes(deal) -> dict:
 		try:
 			note.insert()
 		except frappe.UniqueValidationError:
-			continue  # made meanwhile by a concurrent request: the unique key kept it to one
+			# made meanwhile by a concurrent request: the unique key kept it to one
+			frappe.clear_last_message()
+			continue
 		created.append(note.name)
 	existing_names = (
 		frappe.get_all(NOTE_DOCTYPE, filters={"lost_deal": ("in", list(keys))}, pluck="name") if keys else []

@@ -20,7 +20,8 @@ def _dataset():
 	make_note(b, customer=c2, aspect="Delivery", threat_level="Medium")
 	opp, _ = lost_opportunity(c1, [a], amount=1000)
 	qtn, _ = lost_quotation(c2, [a, b], rate=500)
-	assert (opp.base_opportunity_amount, qtn.base_grand_total) == (1000, 500)  # the hand-counted amounts
+	# the hand-counted amounts: the opportunity's items (no amount typed in), the quotation without taxes
+	assert (opp.opportunity_amount, opp.base_total, qtn.base_grand_total) == (0, 1000, 500)
 	return a, b, c1, c2
 
 

@@ -51,21 +51,19 @@ def test_goal_target_must_beat_the_competitor_benchmark():
 	):
 		plan.save()
 
+	lower_goal = {
+		"kpi": "Average Days to Pay",
+		"direction": "Lower",
+		"weight": 100,
+		"competitor": competitor,
+		"competitor_benchmark": 25,
+	}
 	plan.reload()
-	plan.append(
-		"goals",
-		{
-			"kpi": "Average Days to Pay",
-			"direction": "Lower",
-			"target": 30,
-			"weight": 100,
-			"competitor": competitor,
-			"competitor_benchmark": 25,
-		},
-	)
+	plan.append("goals", {**lower_goal, "target": 30})
 	with pytest.raises(frappe.ValidationError, match="does not beat"):
 		plan.save()
-	plan.goals[0].target = 20  # fewer days to pay than their 25
+	plan.reload()
+	plan.append("goals", {**lower_goal, "target": 20})  # fewer days to pay than their 25
 	plan.save()
 	assert frappe.db.get_value("CRM Plan Goal", {"parent": plan.name}, "competitor_benchmark") == 25
 

@@ -12,17 +12,18 @@ CRM Manager). Nothing here needs Opportunity: a site that never uses it gets zer
 import erpnext
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
+from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Count, DateFormat, Sum
+from pypika.terms import Field
 
 from crm_plus.competitors.rules import ASPECTS, top_exposed
 
 HIGH = "High"
 CHART_COMPETITORS = 5
 DEALS = (
-	# doctype, customer-type field, amount in company currency
-	("Opportunity", "opportunity_from", "base_opportunity_amount"),
-	("Quotation", "quotation_to", "base_grand_total"),
+	# doctype, customer-type field
+	("Opportunity", "opportunity_from"),
+	("Quotation", "quotation_to"),
 )
 
 
@@ -136,11 +137,11 @@ def get_data(filters, show_amounts: bool = True) -> list[dict]:
 		expose(r.competitor, r.customer, r.notes)
 
 	if not filters.aspect:  # lost deals have no aspect
-		for doctype, party_type_field, amount_field in DEALS:
+		for doctype, party_type_field in DEALS:
 			if not frappe.db.table_exists(doctype):
 				continue
 			key = frappe.scrub(doctype)
-			for r in lost_deal_totals(doctype, party_type_field, amount_field, filters):
+			for r in lost_deal_totals(doctype, party_type_field, filters):
 				target = row(r.competitor)
 				target[f"lost_{key}_count"] += r.deals
 				target[f"lost_{key}_amount"] += r.amount or 0
@@ -217,7 +218,7 @@ def _lost_deals(doctype: str, party_type_field: str, filters):
 	q = (
 		frappe.qb.from_(deal)
 		.join(pairs)
-		.on(pairs.field("parent") == deal.name)
+		.on(Field("parent", table=pairs) == deal.name)
 		.where((deal.status == "Lost") & (deal.docstatus < 2))
 	)
 	if filters.from_date:
@@ -228,13 +229,30 @@ def _lost_deals(doctype: str, party_type_field: str, filters):
 		q = q.where(deal.company == filters.company)
 	if filters.customer:
 		q = q.where((deal[party_type_field] == "Customer") & (deal.party_name == filters.customer))
-	return deal, pairs.field("competitor"), q
+	return deal, Field("competitor", table=pairs), q
 
 
-def lost_deal_totals(doctype: str, party_type_field: str, amount_field: str, filters):
+def deal_amount(doctype: str, deal):
+	"""A deal's value in company currency. A Quotation's grand total; an Opportunity's amount (ERPNext fills
+	its company-currency copy only in the form, so amount x rate when that is empty), else its items' total."""
+	if doctype == "Quotation":
+		return deal.base_grand_total
+	return (
+		Case()
+		.when(deal.base_opportunity_amount != 0, deal.base_opportunity_amount)
+		.when(deal.opportunity_amount != 0, deal.opportunity_amount * deal.conversion_rate)
+		.else_(deal.base_total)
+	)
+
+
+def lost_deal_totals(doctype: str, party_type_field: str, filters):
 	deal, competitor, q = _lost_deals(doctype, party_type_field, filters)
 	return (
-		q.select(competitor.as_("competitor"), Count("*").as_("deals"), Sum(deal[amount_field]).as_("amount"))
+		q.select(
+			competitor.as_("competitor"),
+			Count("*").as_("deals"),
+			Sum(deal_amount(doctype, deal)).as_("amount"),
+		)
 		.groupby(competitor)
 		.run(as_dict=True)
 	)
