@@ -3,15 +3,51 @@
 
 const API = "crm_plus.lifecycle.api";
 
+frappe.provide("crm_plus.lifecycle");
+
+// The condition registry, loaded once per page: the Condition field's choices show the (translated) labels
+// and store the keys; the keys are shown as labels wherever the field is displayed, and the parameters
+// table shows each parameter's translated label.
+crm_plus.lifecycle.load_conditions = function () {
+	if (!crm_plus.lifecycle.conditions) {
+		crm_plus.lifecycle.conditions = frappe
+			.call({ method: `${API}.condition_options`, type: "GET" })
+			.then((r) => {
+				const conditions = r.message || [];
+				const labels = Object.fromEntries(conditions.map((c) => [c.key, __(c.label)]));
+				const fields = frappe.meta.docfield_map;
+				if (fields["Lifecycle Rule"]?.condition) {
+					fields["Lifecycle Rule"].condition.formatter = (value) => labels[value] || value;
+				}
+				if (fields["Lifecycle Rule Parameter"]?.label) {
+					fields["Lifecycle Rule Parameter"].label.formatter = (value) => (value ? __(value) : "");
+				}
+				return conditions;
+			});
+	}
+	return crm_plus.lifecycle.conditions;
+};
+
 frappe.ui.form.on("Lifecycle Rule", {
+	setup(frm) {
+		frm.set_query("fallback_user", () => ({ filters: { enabled: 1, user_type: "System User" } }));
+		frm.set_query("responsible_user", () => ({ filters: { enabled: 1, user_type: "System User" } }));
+	},
+
 	onload(frm) {
-		frappe.call(`${API}.condition_options`).then((r) => {
-			frm.conditions = r.message || [];
-			frm.set_df_property(
-				"condition",
-				"options",
-				frm.conditions.map((c) => ({ label: __(c.label), value: c.key }))
-			);
+		crm_plus.lifecycle.load_conditions().then((conditions) => {
+			frm.conditions = conditions;
+			const options = conditions.map((c) => ({
+				label: __(c.label),
+				value: c.key,
+				description: __(c.description),
+			}));
+			frm.set_df_property("condition", "options", options);
+			// the control was built before the choices arrived: hand them to it and redraw its value
+			const control = frm.fields_dict.condition;
+			control.set_data?.(options);
+			frm.refresh_field("condition");
+			frm.refresh_field("parameters");
 		});
 	},
 
@@ -21,16 +57,16 @@ frappe.ui.form.on("Lifecycle Rule", {
 		if (frappe.user.has_role(["CRM Manager", "System Manager"])) {
 			frm.add_custom_button(__("Run now"), () =>
 				frappe.confirm(__("Check this rule now and act on the customers it matches?"), () =>
-					frappe.call({ method: `${API}.run_now`, args: { rule: frm.doc.name } }).then((r) => {
-						const out = r.message || {};
-						frappe.msgprint(
-							out.queued
-								? __("{0} background jobs queued.", [out.queued])
-								: __("{0} new alerts.", [(out.alerts || []).length])
-						);
-					})
+					frappe
+						.call({ method: `${API}.run_now`, args: { rule: frm.doc.name }, freeze: true })
+						.then((r) => show_run(frm, r.message || {}))
 				)
 			);
+		}
+		if (!frm.crm_plus_run_listener) {
+			// the background job's summary, sent to the user who clicked Run now
+			frm.crm_plus_run_listener = true;
+			frappe.realtime.on("crm_plus_lifecycle_run", (summary) => show_run(frm, summary));
 		}
 	},
 
@@ -39,11 +75,32 @@ frappe.ui.form.on("Lifecycle Rule", {
 		if (!condition) return;
 		frm.clear_table("parameters");
 		condition.parameters.forEach((p) =>
-			frm.add_child("parameters", { parameter: p.name, label: __(p.label), value: p.default })
+			frm.add_child("parameters", { parameter: p.name, label: p.label, value: p.default })
 		);
 		frm.refresh_field("parameters");
 	},
 });
+
+function show_run(frm, out) {
+	if (out.queued) {
+		frappe.show_alert({
+			message: __("The rule runs in the background; its progress is shown here."),
+			indicator: "blue",
+		});
+		return;
+	}
+	const message = `<p>${frappe.utils.escape_html(out.message || "")}</p>`;
+	const link = out.new
+		? `<p><a href="/app/lifecycle-alert?rule=${encodeURIComponent(frm.doc.name)}">${__(
+				"Open the alerts of this rule"
+		  )}</a></p>`
+		: "";
+	frappe.msgprint({
+		title: __("Run now"),
+		message: message + link,
+		indicator: out.unassigned && out.unassigned.length ? "orange" : "green",
+	});
+}
 
 function show_preview(frm) {
 	frappe.call({ method: `${API}.preview`, args: { rule: frm.doc.name } }).then((r) => {

@@ -1,0 +1,18 @@
+// The Condition column shows each condition's label, not its key.
+const crm_plus_condition_labels = {};
+
+frappe.listview_settings["Lifecycle Rule"] = {
+	onload(listview) {
+		frappe
+			.call({ method: "crm_plus.lifecycle.api.condition_options", type: "GET" })
+			.then(({ message }) => {
+				(message || []).forEach((c) => (crm_plus_condition_labels[c.key] = __(c.label)));
+				listview.refresh();
+			});
+	},
+	formatters: {
+		condition(value) {
+			return frappe.utils.escape_html(crm_plus_condition_labels[value] || value || "");
+		},
+	},
+};
