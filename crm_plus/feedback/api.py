@@ -52,7 +52,6 @@ def submit(token: str, answers: str | dict | None = None, comment: str | None = 
 			"answers": [{"question": key, "answer": _as_text(value)} for key, value in raw.items()],
 		}
 	)
-	response.flags.ignore_links = True
 	response.insert(ignore_permissions=True)
 	frappe.db.set_value(
 		"Feedback Invitation", invitation.name, "response", response.name, update_modified=False

@@ -118,6 +118,9 @@ def record_touchpoint(doc) -> None:
 			"reference_name": str(doc.name),
 		}
 	).insert(ignore_permissions=True)
+	if not doc.responsible and touchpoint.user == "Guest":
+		# a customer answering through a link is not a user of ours: nobody logged this touchpoint
+		touchpoint.db_set("user", None, update_modified=False)
 	doc.db_set("touchpoint", touchpoint.name, update_modified=False)
 
 

@@ -219,6 +219,46 @@ def test_survey_email_goes_through_the_queue_with_a_working_link():
 	assert invitations.lookup(token)[1].name == invitation.name
 
 
+def test_survey_email_is_written_in_the_contacts_language():
+	ensure_outgoing_email_account()
+	template = frappe.get_doc(
+		{
+			"doctype": "Email Template",
+			"name": f"_Test Feedback {frappe.generate_hash(length=6)}",
+			"subject": "{{ survey_title }}",
+			"use_html": 1,
+			"response_html": '<a href="{{ link }}">{{ _("Submit") }}</a>',
+		}
+	).insert()
+	survey = make_survey(email_template=template.name)
+	chinese, _c1, _e1 = customer_with_contact(language="zh")
+	english, _c2, _e2 = customer_with_contact(language="en")
+	before = frappe.local.lang
+	reply = api.send_survey(survey.name, [chinese, english])
+	assert reply["sent"] == 2
+	bodies = {}
+	for name in reply["invitations"]:
+		invitation = frappe.db.get_value(
+			"Feedback Invitation", name, ["customer", "email_queue"], as_dict=True
+		)
+		bodies[invitation.customer] = _body(
+			frappe.db.get_value("Email Queue", invitation.email_queue, "message")
+		)
+	assert "提交" in bodies[chinese] and ">Submit<" in bodies[english]
+	assert frappe.local.lang == before  # the sender's language is put back
+
+
+def _body(message: str) -> str:
+	import email as email_lib
+
+	parsed = email_lib.message_from_string(message)
+	return "\n".join(
+		part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+		for part in parsed.walk()
+		if part.get_content_type() in ("text/html", "text/plain")
+	)
+
+
 def _token_from(message: str) -> str:
 	import email as email_lib
 	import re
