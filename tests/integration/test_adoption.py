@@ -138,11 +138,11 @@ def test_alerts_todos_feedback_and_competitor_notes_count_when_on_time():
 			}
 		).insert(ignore_permissions=True)
 		frappe.db.sql(
-			"update `tabToDo` set status = %s, creation = %s, modified = %s where name = %s",
-			(status, created, closed, doc.name),
+			"update `tabToDo` set status = %s, creation = %s, modified = %s, date = %s where name = %s",
+			(status, created, closed, due or created.date(), doc.name),  # date: as made that day
 		)
 
-	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 6))  # within 7 days: counts
+	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 6))  # due that day, 7 days' grace: counts
 	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 20))  # late
 	todo("Closed", datetime(2026, 3, 1), datetime(2026, 3, 20), due=date(2026, 3, 25))  # by its date
 	todo("Cancelled", datetime(2026, 3, 1), datetime(2026, 3, 2))  # cancelled never counts

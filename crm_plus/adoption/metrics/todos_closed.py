@@ -1,7 +1,7 @@
 """ToDos from lifecycle rules and plan evaluations closed on time, by the user they were assigned to.
 
-A ToDo is on time when it is closed by its date, or, without a date, within ``DEFAULT_DAYS`` days of
-being assigned. A ToDo records no closing time of its own, so the time it was last modified (closing is
+A ToDo is on time when it is closed by its date, and never sooner than ``DEFAULT_DAYS`` days after it
+was assigned (a ToDo's date defaults to the day it is made, which is what rules and evaluations leave). A ToDo records no closing time of its own, so the time it was last modified (closing is
 its last change) says when and in which period. Cancelled ToDos never count.
 """
 
@@ -24,7 +24,10 @@ METRIC = Metric(
 		where t.allocated_to in %(users)s and t.status = 'Closed' and t.reference_type in ({_sources})
 			and t.modified >= %(start)s and t.modified < %(end)s
 			and date(t.modified + interval %(offset)s second)
-				<= coalesce(t.date, date(t.creation + interval %(offset)s second) + interval {DEFAULT_DAYS} day)
+				<= greatest(
+					coalesce(t.date, date(t.creation)),
+					date(t.creation + interval %(offset)s second) + interval {DEFAULT_DAYS} day
+				)
 		group by t.allocated_to
 	""",
 )

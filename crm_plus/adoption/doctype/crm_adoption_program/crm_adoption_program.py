@@ -27,11 +27,20 @@ class CRMAdoptionProgram(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from crm_plus.adoption.doctype.crm_adoption_program_metric.crm_adoption_program_metric import CRMAdoptionProgramMetric
-		from crm_plus.adoption.doctype.crm_adoption_program_role.crm_adoption_program_role import CRMAdoptionProgramRole
-		from crm_plus.adoption.doctype.crm_adoption_program_tier.crm_adoption_program_tier import CRMAdoptionProgramTier
-		from crm_plus.adoption.doctype.crm_adoption_program_user.crm_adoption_program_user import CRMAdoptionProgramUser
 		from frappe.types import DF
+
+		from crm_plus.adoption.doctype.crm_adoption_program_metric.crm_adoption_program_metric import (
+			CRMAdoptionProgramMetric,
+		)
+		from crm_plus.adoption.doctype.crm_adoption_program_role.crm_adoption_program_role import (
+			CRMAdoptionProgramRole,
+		)
+		from crm_plus.adoption.doctype.crm_adoption_program_tier.crm_adoption_program_tier import (
+			CRMAdoptionProgramTier,
+		)
+		from crm_plus.adoption.doctype.crm_adoption_program_user.crm_adoption_program_user import (
+			CRMAdoptionProgramUser,
+		)
 
 		description: DF.SmallText | None
 		enabled: DF.Check

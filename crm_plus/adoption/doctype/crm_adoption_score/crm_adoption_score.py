@@ -12,8 +12,11 @@ class CRMAdoptionScore(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
-		from crm_plus.adoption.doctype.crm_adoption_score_metric.crm_adoption_score_metric import CRMAdoptionScoreMetric
 		from frappe.types import DF
+
+		from crm_plus.adoption.doctype.crm_adoption_score_metric.crm_adoption_score_metric import (
+			CRMAdoptionScoreMetric,
+		)
 
 		computed_on: DF.Datetime | None
 		contributions: DF.Table[CRMAdoptionScoreMetric]

@@ -75,3 +75,9 @@ def on_doctype_update():
 	)
 	# the customer timeline and every per-customer aggregate (relationship, lifecycle conditions, KPIs)
 	frappe.db.add_index("Customer Touchpoint", ["customer", "posting_date"])
+	# adoption scores: hand-logged touchpoints per author and period, read from the index alone
+	frappe.db.add_index(
+		"Customer Touchpoint",
+		["owner", "creation", "status", "touchpoint_type", "reference_name", "customer"],
+		index_name="crm_plus_adoption_logged",
+	)
