@@ -37,19 +37,17 @@ def get_health(customer: str) -> dict | None:
 	if not row or not row.health_breakdown:
 		return None
 	breakdown = json.loads(row.health_breakdown)
-	components = []
-	for c in breakdown.get("components", []):
-		measured = c.get("score") is not None
-		components.append(
-			{
-				"label": COMPONENT_LABELS.get(c["key"], c["key"]),
-				"weight": c["weight"],
-				"score": c.get("score"),
-				"points": c["points"],
-				"note": _(c["note"]).format(*c.get("values", [])),
-				"measured": measured,
-			}
-		)
+	components = [
+		{
+			"label": COMPONENT_LABELS.get(c.key, c.key),
+			"weight": c.weight,
+			"score": None if c.score is None else round(c.score, 1),
+			"points": c.points,
+			"note": _(c.note).format(*c.values),
+			"measured": c.score is not None,
+		}
+		for c in health.explain(breakdown)
+	]
 	return {
 		"score": row.health_score,
 		"label": row.health_label,

@@ -211,7 +211,9 @@ def score(today, conf: dict, by_company: dict, relationships: dict, satisfaction
 			t[4] += outstanding
 			t[5] += overdue
 
-	weights = conf["weights"]
+	weights = [conf["weights"].get(key, 0) for key in scoring.COMPONENTS]
+	churn_days, trend_days = conf["churn_days"], conf["trend_days"]
+	at_risk_below, healthy_from = conf["at_risk_below"], conf["healthy_from"]
 	out = {}
 	for customer, (days_to_pay, contacts, _segment, _label) in relationships.items():
 		t = totals.get(customer)
@@ -223,42 +225,60 @@ def score(today, conf: dict, by_company: dict, relationships: dict, satisfaction
 			current_count=t[2],
 			previous_count=t[3],
 			avg_days_to_pay=float(days_to_pay) if days_to_pay else None,
-			outstanding=t[4],
-			overdue=t[5],
+			overdue_share=scoring.overdue_share(t[4], t[5]),
 			satisfaction=satisfaction.get(customer),
 			contacts_90d=int(contacts or 0),
 		)
-		value, parts, redistributed = scoring.health(
-			scoring.components(p, weights, conf["churn_days"], conf["trend_days"])
-		)
-		health_label = scoring.label(value, conf["at_risk_below"], conf["healthy_from"])
+		value, points, redistributed = scoring.quick_health(p, weights, churn_days)
 		r, f, m, company = rfm[customer]
 		segment = scoring.segment(r, f, m)
-		breakdown = {
-			"score": value,
-			"label": health_label,
-			"redistributed": redistributed,
-			"segment": segment,
-			"rfm": [r, f, m],
-			"components": [
-				{
-					"key": c.key,
-					"weight": c.weight,
-					"score": None if c.score is None else round(c.score, 1),
-					"points": c.points,
-					"note": c.note,
-					"values": list(c.values),
-				}
-				for c in parts
-			],
-		}
-		out[customer] = (value, health_label, segment, r, f, m, t[2], t[3], company, json.dumps(breakdown))
+		# what the score was computed from: the Customer form explains it from these (see api.get_health)
+		breakdown = json.dumps(
+			{
+				"inputs": [
+					p.days_since_purchase,
+					p.current_count,
+					p.previous_count,
+					p.avg_days_to_pay,
+					round(p.overdue_share, 4),
+					p.satisfaction,
+					p.contacts_90d,
+				],
+				"weights": weights,
+				"churn_days": churn_days,
+				"trend_days": trend_days,
+				"points": points,
+				"redistributed": redistributed,
+				"rfm": [r, f, m],
+			}
+		)
+		out[customer] = (
+			value,
+			scoring.label(value, at_risk_below, healthy_from),
+			segment,
+			r,
+			f,
+			m,
+			t[2],
+			t[3],
+			company,
+			breakdown,
+		)
 	return out
 
 
+def explain(breakdown: dict) -> list[scoring.Component]:
+	"""The components of a stored score, with their points and the values that explain them."""
+	days, current, previous, days_to_pay, share, satisfaction, contacts = breakdown["inputs"]
+	p = scoring.Purchases(days, current, previous, days_to_pay, share, satisfaction, contacts)
+	weights = dict(zip(scoring.COMPONENTS, breakdown["weights"], strict=True))
+	parts = scoring.components(p, weights, breakdown["churn_days"], breakdown["trend_days"])
+	_score, parts, _redistributed = scoring.health(parts)
+	return parts
+
+
 def _no_purchase():
-	breakdown = {"score": 0, "label": "", "segment": scoring.NO_PURCHASE, "components": [], "rfm": [0, 0, 0]}
-	return (0, "", scoring.NO_PURCHASE, 0, 0, 0, 0, 0, None, json.dumps(breakdown))
+	return (0, "", scoring.NO_PURCHASE, 0, 0, 0, 0, 0, None, None)
 
 
 def history_name(customer: str, day) -> str:

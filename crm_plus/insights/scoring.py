@@ -93,8 +93,7 @@ class Purchases:
 	current_count: int = 0  # purchases in the last trend period
 	previous_count: int = 0  # purchases in the period before
 	avg_days_to_pay: float | None = None  # None: no invoice paid yet
-	outstanding: float = 0
-	overdue: float = 0
+	overdue_share: float = 0  # share (0-1) of the outstanding amount that is overdue
 	satisfaction: float | None = None  # 0-100, None: no survey answered (or no surveys)
 	contacts_90d: int = 0
 
@@ -125,14 +124,20 @@ def frequency_score(current: int, previous: int) -> float:
 	return _clamp(100 * current / previous)
 
 
-def payment_score(avg_days_to_pay: float | None, outstanding: float, overdue: float) -> float:
+def overdue_share(outstanding: float, overdue: float) -> float:
+	"""Share (0-1) of the outstanding amount that is overdue; 0 when nothing is outstanding."""
+	if outstanding <= 0:
+		return 0.0
+	return max(0.0, min(1.0, overdue / outstanding))
+
+
+def payment_score(avg_days_to_pay: float | None, overdue_share: float) -> float:
 	"""Half promptness (average days to pay), half the share of the outstanding amount not yet overdue."""
 	if avg_days_to_pay is None:
 		promptness = 100.0
 	else:
 		promptness = _clamp(100 * (LATE_DAYS - avg_days_to_pay) / (LATE_DAYS - PROMPT_DAYS))
-	on_time = 100.0 if outstanding <= 0 else _clamp(100 * (1 - max(overdue, 0) / outstanding))
-	return (promptness + on_time) / 2
+	return (promptness + _clamp(100 * (1 - overdue_share))) / 2
 
 
 def engagement_score(contacts: int) -> float:
@@ -140,7 +145,6 @@ def engagement_score(contacts: int) -> float:
 
 
 def components(p: Purchases, weights: dict, churn_days: int, trend_days: int) -> list[Component]:
-	overdue_share = round(100 * p.overdue / p.outstanding) if p.outstanding > 0 else 0
 	return [
 		Component(
 			RECENCY,
@@ -159,9 +163,9 @@ def components(p: Purchases, weights: dict, churn_days: int, trend_days: int) ->
 		Component(
 			PAYMENT,
 			weights.get(PAYMENT, 0),
-			payment_score(p.avg_days_to_pay, p.outstanding, p.overdue),
+			payment_score(p.avg_days_to_pay, p.overdue_share),
 			note=_("pays in {0} days on average; {1}% of the outstanding amount is overdue"),
-			values=(round(p.avg_days_to_pay or 0, 1), overdue_share),
+			values=(round(p.avg_days_to_pay or 0, 1), round(100 * p.overdue_share)),
 		),
 		Component(
 			SATISFACTION,
@@ -198,16 +202,47 @@ def health(parts: list[Component]) -> tuple[int, list[Component], bool]:
 	Each measurable component contributes ``weight * score / sum of measurable weights``; the score is
 	their sum rounded half up, and the points are that sum split by largest remainder.
 	"""
-	measured = [c for c in parts if c.score is not None and c.weight > 0]
-	redistributed = any(c.score is None and c.weight > 0 for c in parts)
-	total_weight = sum(c.weight for c in measured)
-	if not total_weight:
-		return 0, parts, redistributed
-	shares = [c.weight * c.score / total_weight for c in measured]
-	score = floor(sum(shares) + 0.5 + 1e-9)
-	for c, points in zip(measured, _largest_remainder(shares, score), strict=True):
-		c.points = points
+	score, points, redistributed = combine([c.score for c in parts], [c.weight for c in parts])
+	for c, p in zip(parts, points, strict=True):
+		c.points = p
 	return score, parts, redistributed
+
+
+def combine(scores: list, weights: list) -> tuple[int, list[int], bool]:
+	"""(score, points per component, redistributed) from component scores (None: not measured) and
+	weights; the one formula behind ``health`` and the set-wise recompute."""
+	total_weight = 0.0
+	redistributed = False
+	for s, w in zip(scores, weights, strict=True):
+		if w > 0:
+			if s is None:
+				redistributed = True
+			else:
+				total_weight += w
+	points = [0] * len(scores)
+	if not total_weight:
+		return 0, points, redistributed
+	measured = [i for i, (s, w) in enumerate(zip(scores, weights, strict=True)) if s is not None and w > 0]
+	shares = [weights[i] * scores[i] / total_weight for i in measured]
+	score = floor(sum(shares) + 0.5 + 1e-9)
+	for i, p in zip(measured, _largest_remainder(shares, score), strict=True):
+		points[i] = p
+	return score, points, redistributed
+
+
+def quick_health(p: Purchases, weights: list, churn_days: int) -> tuple[int, list[int], bool]:
+	"""``health(components(...))`` without building the explanations: for scoring every customer.
+	``weights`` in the order of ``COMPONENTS``."""
+	return combine(
+		[
+			recency_score(p.days_since_purchase, churn_days),
+			frequency_score(p.current_count, p.previous_count),
+			payment_score(p.avg_days_to_pay, p.overdue_share),
+			p.satisfaction,
+			engagement_score(p.contacts_90d),
+		],
+		weights,
+	)
 
 
 def label(score: int, at_risk_below: int = 40, healthy_from: int = 70) -> str:

@@ -185,13 +185,18 @@ def test_breakdown_sums_to_the_score_and_weights_change_it():
 	health.recompute(commit=False)
 	row = rel(customer)
 	breakdown = json.loads(row.health_breakdown)
-	assert sum(c["points"] for c in breakdown["components"]) == row.health_score
+	assert sum(breakdown["points"]) == row.health_score
 	# recency 100 (bought today), frequency 100 (1 against 0), payment 100 (nothing overdue, nothing paid
 	# late), engagement 25 (1 of 4 touchpoints), satisfaction not measured: 7875 / 90 = 87.5 -> 88
 	assert row.health_score == 88 and row.health_label == "Healthy"
 	assert breakdown["redistributed"]
 	# shares 33.33, 22.22, 27.78, -, 4.17: floors 86, the two largest remainders get a point each
-	assert [c["points"] for c in breakdown["components"]] == [34, 22, 28, 0, 4]
+	assert breakdown["points"] == [34, 22, 28, 0, 4]
+	# the Customer form explains the same points, with the values behind them
+	shown = api.get_health(customer)
+	assert [c["points"] for c in shown["components"]] == [34, 22, 28, 0, 4]
+	assert shown["components"][0]["note"] == "0 days since the last purchase (churned after 365)"
+	assert not shown["components"][3]["measured"]
 
 	settings = frappe.get_single("CRM Plus Settings")
 	settings.update(
@@ -207,7 +212,7 @@ def test_breakdown_sums_to_the_score_and_weights_change_it():
 	health.recompute(commit=False)
 	row = rel(customer)
 	assert row.health_score == 25 and row.health_label == "At Risk"
-	assert [c["points"] for c in json.loads(row.health_breakdown)["components"]] == [0, 0, 0, 0, 25]
+	assert json.loads(row.health_breakdown)["points"] == [0, 0, 0, 0, 25]
 
 	shown = api.get_health(customer)
 	assert shown["score"] == 25 and len(shown["components"]) == 5

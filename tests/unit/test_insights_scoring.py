@@ -71,8 +71,9 @@ def test_component_scores():
 	assert s.frequency_score(0, 0) == 0
 	assert s.frequency_score(2, 0) == 100
 	# pays in 75 days: (120 - 75) / 90 = 50; a quarter overdue: 75 -> (50 + 75) / 2
-	assert s.payment_score(75, 400, 100) == pytest.approx(62.5)
-	assert s.payment_score(None, 0, 0) == 100
+	assert s.overdue_share(400, 100) == 0.25 and s.overdue_share(0, 0) == 0
+	assert s.payment_score(75, 0.25) == pytest.approx(62.5)
+	assert s.payment_score(None, 0) == 100
 	assert s.engagement_score(1) == 25
 	assert s.engagement_score(9) == 100
 
@@ -83,8 +84,7 @@ def test_health_breakdown_sums_to_the_score():
 		current_count=1,
 		previous_count=4,  # frequency 25
 		avg_days_to_pay=75,
-		outstanding=400,
-		overdue=100,  # payment 62.5
+		overdue_share=0.25,  # payment 62.5
 		satisfaction=90,
 		contacts_90d=1,  # engagement 25
 	)
@@ -147,3 +147,26 @@ def test_rounding_half_up_keeps_points_summing():
 	score, parts, _ = s.health(parts)
 	assert score == 51
 	assert sum(c.points for c in parts) == 51
+
+
+def test_quick_health_equals_the_explained_health():
+	import random
+
+	rnd = random.Random(4)
+	weights = [30, 20, 25, 10, 15]
+	for _ in range(2000):
+		p = s.Purchases(
+			days_since_purchase=rnd.choice([None, rnd.randrange(0, 900)]),
+			current_count=rnd.randrange(0, 6),
+			previous_count=rnd.randrange(0, 6),
+			avg_days_to_pay=rnd.choice([None, rnd.uniform(0, 150)]),
+			overdue_share=rnd.random(),
+			satisfaction=rnd.choice([None, rnd.uniform(0, 100)]),
+			contacts_90d=rnd.randrange(0, 8),
+		)
+		explained, parts, redistributed = s.health(
+			s.components(p, dict(zip(s.COMPONENTS, weights, strict=True)), 365, 90)
+		)
+		quick, points, quick_redistributed = s.quick_health(p, weights, 365)
+		assert (quick, points, quick_redistributed) == (explained, [c.points for c in parts], redistributed)
+		assert sum(points) == quick
