@@ -8,9 +8,10 @@ def _pick_link(page, fieldname: str, value: str):
 	field = page.locator(f'.frappe-control[data-fieldname="{fieldname}"] input').first
 	field.click()
 	field.fill(value)
-	page.locator(f'.frappe-control[data-fieldname="{fieldname}"] .awesomplete li').filter(
-		has_text=value
-	).first.click()
+	page.get_by_role("option", name=value).first.click()
+	page.locator(f'.frappe-control[data-fieldname="{fieldname}"] .awesomplete ul[hidden]').wait_for(
+		state="attached"
+	)
 
 
 def _competitor(site_data) -> str:
