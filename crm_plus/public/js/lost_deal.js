@@ -29,7 +29,7 @@ function crm_plus_make_competitor_notes(frm) {
 			}
 			if (r.created.length) {
 				frappe.show_alert({
-					message: __("{0} competitor notes created", [r.created.length]),
+					message: __("Competitor notes created: {0}", [r.created.length]),
 					indicator: "green",
 				});
 			}
