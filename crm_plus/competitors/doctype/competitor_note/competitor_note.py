@@ -11,6 +11,29 @@ from crm_plus.competitors import timeline
 
 class CompetitorNote(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		aspect: DF.Literal["Pricing", "Product", "Service", "Communication Channel", "Promotion", "Delivery", "Other"]
+		captured_by: DF.Link | None
+		competitor: DF.Link
+		crm_plan: DF.Link | None
+		customer: DF.Link | None
+		customer_satisfaction: DF.Rating
+		lost_deal: DF.Data | None
+		observation: DF.SmallText
+		observed_on: DF.Date
+		opportunity: DF.Link | None
+		our_response: DF.SmallText | None
+		quotation: DF.Link | None
+		source: DF.Literal["Customer Conversation", "Website", "Trade Fair", "Lost Deal", "Sales Team", "Advertisement", "Other"]
+		strengths: DF.SmallText | None
+		threat_level: DF.Literal["Low", "Medium", "High"]
+		weaknesses: DF.SmallText | None
 	# end: auto-generated types
 
 	def _validate_links(self):
