@@ -18,7 +18,9 @@ class CompetitorNote(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		aspect: DF.Literal["Pricing", "Product", "Service", "Communication Channel", "Promotion", "Delivery", "Other"]
+		aspect: DF.Literal[
+			"Pricing", "Product", "Service", "Communication Channel", "Promotion", "Delivery", "Other"
+		]
 		captured_by: DF.Link | None
 		competitor: DF.Link
 		crm_plan: DF.Link | None
@@ -30,7 +32,15 @@ class CompetitorNote(Document):
 		opportunity: DF.Link | None
 		our_response: DF.SmallText | None
 		quotation: DF.Link | None
-		source: DF.Literal["Customer Conversation", "Website", "Trade Fair", "Lost Deal", "Sales Team", "Advertisement", "Other"]
+		source: DF.Literal[
+			"Customer Conversation",
+			"Website",
+			"Trade Fair",
+			"Lost Deal",
+			"Sales Team",
+			"Advertisement",
+			"Other",
+		]
 		strengths: DF.SmallText | None
 		threat_level: DF.Literal["Low", "Medium", "High"]
 		weaknesses: DF.SmallText | None
