@@ -62,4 +62,37 @@ def reconcile(context):
 		frappe.destroy()
 
 
+@crm_plus.command("demo")
+@click.option("--remove", "remove_demo", is_flag=True, help="Take the demo away, leaving no trace")
+@click.option("--force", is_flag=True, help="Build the demo even on a site that holds real customers")
+@pass_context
+def demo(context, remove_demo, force):
+	"""Build a small demo company with customers in every lifecycle stage, run the engines once and
+	print what happened (idempotent); --remove takes all of it away."""
+	import frappe
+
+	from crm_plus.demo import build, remove
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		if remove_demo:
+			with click.progressbar(length=1, label="Removing the demo".ljust(24)) as bar:
+
+				def progress(done, total):
+					bar.length = max(total, 1)
+					bar.update(done - bar.pos)
+
+				removed = remove.remove(progress=progress)
+			click.echo(f"Removed {removed} demo records." if removed else "No demo on this site.")
+			return
+		with click.progressbar(build.STEPS, label="Building the demo".ljust(24)) as bar:
+			summary = build.build(progress=lambda step: bar.update(1), force=force)
+		click.echo(build.describe(summary))
+	except frappe.ValidationError as e:
+		raise click.ClickException(frappe.utils.strip_html(str(e))) from e
+	finally:
+		frappe.destroy()
+
+
 commands = [crm_plus]
