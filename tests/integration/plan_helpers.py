@@ -38,3 +38,14 @@ def evaluations(plan: str) -> list[dict]:
 		fields=["name", "scheduled_for", "period_from", "period_to", "evaluation_type", "weighted_score"],
 		order_by="period_to asc",
 	)
+
+
+def own(names: list[str], plan: str) -> list[str]:
+	"""The evaluations among ``names`` that belong to ``plan``: the daily job evaluates every Active plan on
+	the site (other tests', the demo's), so a test counts only its own."""
+	if not names:
+		return []
+	mine = set(
+		frappe.get_all("CRM Plan Evaluation", filters={"name": ("in", names), "plan": plan}, pluck="name")
+	)
+	return [name for name in names if name in mine]

@@ -5,7 +5,7 @@ import pytest
 from frappe.utils import getdate
 
 from crm_plus.plans import api, evaluation
-from tests.integration.plan_helpers import evaluations, make_plan
+from tests.integration.plan_helpers import evaluations, make_plan, own
 from tests.integration.test_plans_kpis import sales_dataset
 
 
@@ -23,8 +23,9 @@ def test_monthly_plan_from_31_january_is_evaluated_once_per_month_end_even_when_
 	)
 	assert str(plan.next_evaluation_date) == "2026-02-28"
 
-	first = evaluation.create_due_evaluations(today="2026-04-05")
-	again = evaluation.create_due_evaluations(today="2026-04-05")
+	# the daily job evaluates every Active plan on the site: count only this test's plan
+	first = own(evaluation.create_due_evaluations(today="2026-04-05"), plan.name)
+	again = own(evaluation.create_due_evaluations(today="2026-04-05"), plan.name)
 	assert len(first) == 2 and again == []
 	rows = evaluations(plan.name)
 	assert dates(rows, "scheduled_for") == ["2026-02-28", "2026-03-31"]
@@ -35,7 +36,7 @@ def test_monthly_plan_from_31_january_is_evaluated_once_per_month_end_even_when_
 
 	# a run that still sees the old next date (a concurrent worker) adds nothing either
 	frappe.db.set_value("CRM Plan", plan.name, "next_evaluation_date", "2026-02-28")
-	assert evaluation.create_due_evaluations(today="2026-04-05") == []
+	assert own(evaluation.create_due_evaluations(today="2026-04-05"), plan.name) == []
 	assert len(evaluations(plan.name)) == 2
 
 	# each evaluation gives the manager a ToDo
@@ -86,7 +87,7 @@ def test_activation_captures_baselines_and_the_evaluation_scores_the_goals():
 		("Churn Rate", 0, "%"),
 	]
 
-	[name] = evaluation.create_due_evaluations(today="2026-10-01")
+	[name] = own(evaluation.create_due_evaluations(today="2026-10-01"), plan.name)
 	doc = frappe.get_doc("CRM Plan Evaluation", name)
 	assert (str(doc.period_from), str(doc.period_to)) == ("2026-07-01", "2026-09-30")
 	revenue, churn = doc.goals
