@@ -6,5 +6,20 @@ from frappe.model.document import Document
 
 class FeedbackAnswer(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		answer: DF.SmallText | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		question: DF.Data
+		question_text: DF.SmallText | None
+		question_type: DF.Data | None
+		value: DF.Float
 	# end: auto-generated types
 	pass

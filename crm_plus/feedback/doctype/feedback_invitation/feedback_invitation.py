@@ -7,6 +7,28 @@ from frappe.model.document import Document
 
 class FeedbackInvitation(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		contact: DF.Link | None
+		customer: DF.Link | None
+		email: DF.Data | None
+		email_queue: DF.Link | None
+		expires_on: DF.Datetime | None
+		language: DF.Data | None
+		name: DF.Int | None
+		note: DF.SmallText | None
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		response: DF.Link | None
+		status: DF.Literal["Sent", "Answered", "Expired", "Not Sent"]
+		survey: DF.Link
+		token_hash: DF.Data | None
+		used_at: DF.Datetime | None
 	# end: auto-generated types
 	pass
 

@@ -14,6 +14,39 @@ STATUS_ORDER = {NEW: 0, ACKNOWLEDGED: 1, RESOLVED: 2}
 
 class FeedbackResponse(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.feedback.doctype.feedback_answer.feedback_answer import FeedbackAnswer
+
+		acknowledged_on: DF.Datetime | None
+		answers: DF.Table[FeedbackAnswer]
+		audience: DF.Literal["Customer", "Employee"]
+		channel: DF.Literal["Email Link", "Web Form", "Desk"]
+		comment: DF.Text | None
+		contact: DF.Link | None
+		csat: DF.Percent
+		customer: DF.Link | None
+		effort_score: DF.Float
+		employee_user: DF.Link | None
+		first_response_hours: DF.Float
+		invitation: DF.Link | None
+		language: DF.Data | None
+		name: DF.Int | None
+		nps_category: DF.Literal["", "Promoter", "Passive", "Detractor"]
+		nps_score: DF.Int
+		resolution_hours: DF.Float
+		resolved_on: DF.Datetime | None
+		responsible: DF.Link | None
+		status: DF.Literal["New", "Acknowledged", "Resolved"]
+		subject: DF.Data | None
+		submitted_on: DF.Datetime | None
+		survey: DF.Link | None
+		touchpoint: DF.Link | None
 	# end: auto-generated types
 
 	def validate(self):

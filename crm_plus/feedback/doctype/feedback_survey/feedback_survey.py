@@ -10,6 +10,28 @@ from crm_plus.feedback import scoring
 
 class FeedbackSurvey(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.feedback.doctype.feedback_survey_question.feedback_survey_question import (
+			FeedbackSurveyQuestion,
+		)
+
+		active: DF.Check
+		audience: DF.Literal["Customer", "Employee"]
+		crm_plan: DF.Link | None
+		delay_days: DF.Int
+		email_template: DF.Link | None
+		introduction: DF.SmallText | None
+		link_valid_days: DF.Int
+		min_days_between: DF.Int
+		questions: DF.Table[FeedbackSurveyQuestion]
+		title: DF.Data
+		trigger: DF.Literal["", "Delivery Note", "Sales Invoice", "Issue"]
 	# end: auto-generated types
 
 	def validate(self):
