@@ -118,6 +118,11 @@ def test_link_answers_once_with_scores_and_touchpoint():
 		api.submit(token, _answers(survey, q0=1))
 	assert response_count(survey) == 1
 	assert invitations.lookup(token)[0] == invitations.USED
+	frappe.form_dict.token = token
+	context = page.get_context(frappe._dict())
+	assert (
+		context.state == "used" and "already been answered" in context.message and "questions" not in context
+	)
 
 
 def test_claim_is_single_use_in_the_database():
@@ -377,3 +382,30 @@ def test_staff_submit_a_suggestion_through_the_web_form():
 			accept("staff-feedback", json.dumps(data))
 	finally:
 		frappe.flags.in_web_form = False
+
+
+def test_sending_needs_access_to_the_customers():
+	ensure_outgoing_email_account()
+	survey = make_survey()
+	customer, _contact, _email = customer_with_contact()
+	frappe.set_user(make_user("Support Team"))  # reads responses, but not customers
+	with pytest.raises(frappe.PermissionError):
+		api.send_survey(survey.name, [customer])
+	frappe.set_user("Administrator")
+	assert frappe.db.count("Feedback Invitation", {"survey": survey.name}) == 0
+	staff = make_user("Sales User")
+	frappe.set_user(staff)
+	assert api.send_survey(survey.name, [customer])["sent"] == 1
+	staff_survey = make_survey_as_admin(audience="Employee")
+	frappe.set_user(staff)
+	with pytest.raises(frappe.ValidationError, match="not a customer survey"):
+		api.send_survey(staff_survey, [customer])
+
+
+def make_survey_as_admin(**extra) -> str:
+	user = frappe.session.user
+	frappe.set_user("Administrator")
+	try:
+		return make_survey(**extra).name
+	finally:
+		frappe.set_user(user)
