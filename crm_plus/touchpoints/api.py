@@ -1,8 +1,12 @@
 """Whitelisted reads of one customer's relationship: thin, typed, permission-checked."""
 
+from datetime import datetime
+
 import frappe
 from frappe import _
-from frappe.utils import escape_html, fmt_money
+from frappe.utils import escape_html, fmt_money, get_datetime, getdate
+
+from crm_plus.touchpoints.kinds import MANUAL_TYPES
 
 TIMELINE_FIELDS = [
 	"name",
@@ -15,6 +19,7 @@ TIMELINE_FIELDS = [
 	"reference_name",
 	"summary",
 	"user",
+	"creation",
 ]
 AMOUNT_FIELDS = ["currency", "amount", "base_amount"]
 SUMMARY_FIELDS = [
@@ -71,7 +76,7 @@ def get_relationship_summary(customer: str) -> dict | None:
 	return {field: doc.get(field) for field in SUMMARY_FIELDS}
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def start_backfill() -> None:
 	"""Queue the backfill (CRM Plus Settings button)."""
 	frappe.get_doc("CRM Plus Settings").check_permission("write")
@@ -90,11 +95,27 @@ def timeline_content(doctype: str, docname: str) -> list[dict]:
 	return [
 		{
 			"icon": "call" if row.touchpoint_type in ("Call", "Meeting", "Visit") else "file",
-			"creation": row.posting_date,
+			"creation": _when(row),
 			"content": _timeline_html(row),
 		}
 		for row in rows
 	]
+
+
+def _when(row) -> datetime:
+	"""The touchpoint's date at the time of day it was recorded: a call logged a minute ago shows
+	"1 minute ago", not the hours since midnight."""
+	recorded = get_datetime(row.creation)
+	return datetime.combine(getdate(row.posting_date), recorded.time()) if recorded else row.posting_date
+
+
+@frappe.whitelist(methods=["GET"])
+def manual_types() -> list[str]:
+	"""The touchpoint types staff log by hand, in the order of the Touchpoint Type field."""
+	if not frappe.has_permission("Customer Touchpoint", "read"):
+		frappe.throw(_("Not permitted to read Customer Touchpoints"), frappe.PermissionError)
+	options = frappe.get_meta("Customer Touchpoint").get_options("touchpoint_type").split("\n")
+	return [t for t in options if t in MANUAL_TYPES]
 
 
 def _timeline_html(row) -> str:

@@ -4,6 +4,21 @@
 frappe.ui.form.on("Customer Relationship", {
 	refresh(frm) {
 		if (frm.is_new()) return;
+		frm.set_intro(
+			__("The lifecycle stage is set by crm_plus from purchases, touchpoints and lifecycle rules."),
+			"blue"
+		);
+		frm.add_custom_button(__("Customer"), () => frappe.set_route("Form", "Customer", frm.doc.customer), __("Open"));
+		frm.add_custom_button(
+			__("Touchpoints"),
+			() => frappe.set_route("List", "Customer Touchpoint", { customer: frm.doc.customer }),
+			__("Open")
+		);
+		frm.add_custom_button(
+			__("Stage History"),
+			() => frappe.set_route("List", "Customer Stage Change", { customer: frm.doc.customer }),
+			__("Open")
+		);
 		frm.add_custom_button(__("Refresh Figures"), () =>
 			frappe
 				.call(
@@ -11,9 +26,6 @@ frappe.ui.form.on("Customer Relationship", {
 					{ customer: frm.doc.name }
 				)
 				.then(() => frm.reload_doc())
-		);
-		frm.add_custom_button(__("Touchpoints"), () =>
-			frappe.set_route("List", "Customer Touchpoint", { customer: frm.doc.customer })
 		);
 	},
 });

@@ -1,8 +1,9 @@
 frappe.listview_settings["Customer Touchpoint"] = {
-	add_fields: ["status", "touchpoint_type"],
+	add_fields: ["status", "touchpoint_type", "posting_date", "customer"],
+	// the Status column says Active or Cancelled; the type has a column of its own
 	get_indicator(doc) {
 		return doc.status === "Cancelled"
 			? [__("Cancelled"), "red", "status,=,Cancelled"]
-			: [__(doc.touchpoint_type), "blue", "touchpoint_type,=," + doc.touchpoint_type];
+			: [__("Active"), "green", "status,=,Active"];
 	},
 };
