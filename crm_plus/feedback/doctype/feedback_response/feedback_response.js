@@ -1,0 +1,30 @@
+// Copyright (c) 2026, crm_plus developers and contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Feedback Response", {
+	survey(frm) {
+		// one answer row per question of the chosen survey, to be answered in the grid
+		if (!frm.is_new() || !frm.doc.survey) return;
+		frappe.db.get_doc("Feedback Survey", frm.doc.survey).then((survey) => {
+			frm.clear_table("answers");
+			for (const question of survey.questions) {
+				frm.add_child("answers", {
+					question: question.name,
+					question_text: question.question,
+					question_type: question.question_type,
+				});
+			}
+			frm.refresh_field("answers");
+		});
+	},
+	refresh(frm) {
+		if (frm.is_new()) return;
+		const next = { New: "Acknowledged", Acknowledged: "Resolved" }[frm.doc.status];
+		if (next && frm.perm[0] && frm.perm[0].write) {
+			frm.add_custom_button(next === "Acknowledged" ? __("Acknowledge") : __("Resolve"), () => {
+				frm.set_value("status", next);
+				frm.save();
+			});
+		}
+	},
+});
