@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import frappe
+import pytest
 
 from crm_plus.feedback import api
 from tests.browser.conftest import ARTIFACTS, IGNORED
@@ -149,3 +150,36 @@ def test_customer_answers_in_chinese_from_the_queued_email(browser, base_url, si
 		assert not errors, errors
 	finally:
 		context.close()
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_send_survey_from_the_customer_form(desk, site_data):
+	survey = site_data.insert(
+		{
+			"doctype": "Feedback Survey",
+			"title": f"_Browser Survey {frappe.generate_hash(length=6)}",
+			"audience": "Customer",
+			"active": 1,
+			"questions": [{"question": "How satisfied are you?", "question_type": "Rating"}],
+		}
+	)
+	customer = site_data.customer()
+	page = desk.goto(f"customer/{customer}")
+	page.locator('.inner-group-button[data-label="Feedback"] button').first.click()
+	page.locator('.inner-group-button[data-label="Feedback"] [data-label="Send%20Survey"]').click()
+	dialog = page.locator(".modal.show")
+	field = dialog.locator('.frappe-control[data-fieldname="survey"] input')
+	field.click()
+	field.fill(survey.title)
+	dialog.get_by_role("option").filter(has_text=survey.title).first.click()
+	desk.screenshot("feedback-send-survey")
+	dialog.locator(".btn-primary").click()
+	desk.idle()
+
+	frappe.db.rollback()  # see what the web server committed
+	names = frappe.get_all(
+		"Feedback Invitation", filters={"survey": survey.name, "customer": customer}, pluck="name"
+	)
+	for name in names:
+		site_data.track("Feedback Invitation", str(name))
+	assert len(names) == 1
