@@ -98,23 +98,30 @@ frappe.ui.form.on("CRM Plan", {
 				);
 				return;
 			}
+			// a line needs two points (frappe.Chart draws nothing from one and logs SVG errors): the first
+			// evaluation is shown as actual-against-target bars
+			if (message.labels.length === 1) {
+				wrapper.html(first_evaluation_bars(message));
+				return;
+			}
+			const type = "line";
 			message.kpis.forEach((series) => {
 				const title = `${__(series.kpi)} (${__(series.unit)})`;
 				const box = $(`<div class="crm-plan-trend"></div>`).appendTo(wrapper);
-				new frappe.Chart(box[0], {
+				when_visible(box[0], () => new frappe.Chart(box[0], {
 					title: title,
-					type: "line",
+					type: type,
 					height: 200,
 					data: {
 						labels: message.labels,
 						datasets: [
 							{ name: __("Actual"), values: series.values.map((v) => v ?? 0) },
-							{ name: __("Target"), values: message.labels.map(() => series.target) },
+							{ name: __("Target"), values: message.labels.map(() => series.target || 0) },
 						],
 					},
 					colors: ["blue", "green"],
 					lineOptions: { dotSize: 4 },
-				});
+				}));
 			});
 		});
 	},
@@ -130,3 +137,51 @@ frappe.ui.form.on("CRM Plan Goal", {
 		}
 	},
 });
+
+// frappe.Chart measures its container: drawn while hidden (another tab, a form not yet shown) it gets a
+// width of 0 and logs SVG errors, so it is drawn when the container is first visible
+function when_visible(el, draw) {
+	if (el.offsetWidth > 0) {
+		draw();
+		return;
+	}
+	const observer = new IntersectionObserver((entries) => {
+		if (entries.some((e) => e.isIntersecting) && el.offsetWidth > 0) {
+			observer.disconnect();
+			draw();
+		}
+	});
+	observer.observe(el);
+}
+
+function first_evaluation_bars(message) {
+	const esc = frappe.utils.escape_html;
+	const bar = (label, value, max, color) => {
+		const width = max > 0 ? Math.max(0, Math.min(100, (100 * value) / max)) : 0;
+		return `<div class="d-flex align-items-center" style="gap: 8px; margin: 2px 0">
+			<div class="text-muted small" style="width: 80px">${esc(label)}</div>
+			<div style="flex: 1; background: var(--gray-100); border-radius: 4px; height: 14px">
+				<div class="crm-plan-bar" style="width: ${width}%; height: 14px; border-radius: 4px; background: var(--${color}-500)"></div>
+			</div>
+			<div class="small" style="width: 110px; text-align: right">${esc(format_number(value, null, 2))}</div>
+		</div>`;
+	};
+	const rows = message.kpis.map((series) => {
+		const actual = series.values[0];
+		const target = flt(series.target);
+		const max = Math.max(flt(actual), target);
+		const value =
+			actual == null
+				? `<div class="text-muted small">${esc(__("No data"))}</div>`
+				: bar(__("Actual"), flt(actual), max, "blue");
+		return `<div class="crm-plan-trend" style="margin-bottom: 12px">
+			<div class="small" style="font-weight: 600">${esc(`${__(series.kpi)} (${__(series.unit)})`)}</div>
+			${value}${bar(__("Target"), target, max, "green")}
+		</div>`;
+	});
+	return (
+		`<p class="text-muted small">${esc(
+			__("Evaluation of {0}; the trend line appears from the second evaluation.", [message.labels[0]])
+		)}</p>` + rows.join("")
+	);
+}

@@ -1,0 +1,61 @@
+"""A CRM Plan in the desk: activate, Evaluate Now, and the KPI trend chart drawn from one evaluation."""
+
+import frappe
+from frappe.utils import add_days, getdate
+
+
+def draft_plan(site_data, user: str) -> str:
+	company = frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name")[0]
+	today = getdate()
+	return site_data.insert(
+		{
+			"doctype": "CRM Plan",
+			"title": f"_CRM Browser plan {frappe.generate_hash(length=6)}",
+			"company": company,
+			"manager": user,
+			"period_from": add_days(today, -40),
+			"period_to": add_days(today, 320),
+			"evaluation_frequency": "Monthly",
+			"goals": [
+				{"kpi": "Revenue", "target": 1000, "weight": 50, "direction": "Raise"},
+				{"kpi": "New Customers", "target": 5, "weight": 50, "direction": "Raise"},
+			],
+		}
+	).name
+
+
+def test_plan_activate_evaluate_now_and_the_trend_chart(desk, site_data):
+	plan = draft_plan(site_data, desk.user)
+	page = desk.goto(f"crm-plan/{plan}")
+	page.get_by_role("button", name=desk.__("Activate"), exact=True).click()
+	desk.idle()
+	assert frappe.db.get_value("CRM Plan", plan, "status") == "Active"
+
+	page.get_by_role("button", name=desk.__("Evaluate Now"), exact=True).click()
+	page.wait_for_url("**/app/crm-plan-evaluation/**")
+	desk.form("CRM Plan Evaluation")
+	# achievements and the score with one decimal, and which goals are behind, for which period
+	intro = page.locator(".form-message").first
+	intro.wait_for()
+	assert page.evaluate("() => String(cur_frm.get_docfield('weighted_score').precision)") == "1"
+	desk.screenshot("crm-plan-evaluation")
+
+	page = desk.goto(f"crm-plan/{plan}")
+	page.locator('[data-fieldname="trend_html"]').scroll_into_view_if_needed()
+	# one evaluation: actual against target as bars (a one-point line chart draws nothing)
+	bars = page.locator(".crm-plan-trend .crm-plan-bar")
+	bars.first.wait_for()
+	assert bars.count() >= 2
+	assert page.locator(".crm-plan-trend").count() == 2  # one per goal
+	desk.screenshot("crm-plan-trend")
+
+	# a second evaluation: the trend is a line chart, drawn without SVG errors
+	from crm_plus.plans import evaluation
+
+	doc = frappe.get_doc("CRM Plan", plan)
+	evaluation.create(doc, add_days(getdate(), -40), add_days(getdate(), -20))
+	frappe.db.commit()
+	page = desk.goto(f"crm-plan/{plan}")
+	page.locator('[data-fieldname="trend_html"]').scroll_into_view_if_needed()
+	page.locator(".crm-plan-trend svg path").first.wait_for()
+	desk.idle()
