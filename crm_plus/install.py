@@ -94,6 +94,9 @@ def before_uninstall():
 	from crm_plus.competitors.setup import remove_competitor_permissions
 
 	remove_competitor_permissions()
+	from crm_plus.feedback.setup import remove_defaults
+
+	remove_defaults()
 	frappe.db.delete("Has Role", {"role": ("in", ROLES)})
 	for role in ROLES:
 		frappe.delete_doc("Role", role, ignore_permissions=True, force=True, ignore_missing=True)

@@ -12,6 +12,13 @@ from crm_plus.feedback.invitations import DEFAULT_TEMPLATE
 SUBJECT = '{{ _("Your feedback on {0}").format(survey_title) }}'
 
 
+def remove_defaults() -> None:
+	"""On uninstall: the invitation template goes with the app."""
+	frappe.delete_doc(
+		"Email Template", DEFAULT_TEMPLATE, ignore_permissions=True, force=True, ignore_missing=True
+	)
+
+
 def _msgids() -> list[str]:
 	"""For translation extraction only: the msgid used in SUBJECT."""
 	return [_("Your feedback on {0}")]

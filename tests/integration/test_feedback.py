@@ -409,3 +409,14 @@ def make_survey_as_admin(**extra) -> str:
 		return make_survey(**extra).name
 	finally:
 		frappe.set_user(user)
+
+
+def test_install_ships_the_invitation_template_and_uninstall_removes_it():
+	from crm_plus.feedback import setup
+
+	assert frappe.db.exists("Email Template", invitations.DEFAULT_TEMPLATE)  # made by install / migrate
+	setup.remove_defaults()
+	assert not frappe.db.exists("Email Template", invitations.DEFAULT_TEMPLATE)
+	setup.install_defaults()
+	template = frappe.get_doc("Email Template", invitations.DEFAULT_TEMPLATE)
+	assert "{{ link }}" in template.response_html and "survey_title" in template.subject
