@@ -139,6 +139,10 @@ def test_crm_user_and_sales_user_create_and_read_notes_a_customer_note_only_for_
 
 	crm_user = make_user("CRM User")
 	assert not frappe.has_permission("Customer", "read", user=crm_user)
+	# install gives CRM Users read access to ERPNext's Competitor (to pick one) and CRM Managers create
+	assert frappe.has_permission("Competitor", "read", user=crm_user)
+	assert not frappe.has_permission("Competitor", "create", user=crm_user)
+	assert frappe.has_permission("Competitor", "create", user=make_user("CRM Manager"))
 	frappe.set_user(crm_user)
 	general = make_note(competitor, aspect="Promotion").name  # a note about no customer
 	visible = set(frappe.get_list("Competitor Note", filters={"competitor": competitor}, pluck="name"))

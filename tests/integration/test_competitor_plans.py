@@ -2,6 +2,7 @@
 
 import frappe
 import pytest
+from frappe.utils import getdate
 
 from crm_plus.competitors.api import get_plan_notes
 from crm_plus.plans import evaluation
@@ -85,7 +86,8 @@ def test_evaluation_says_whether_the_goal_beat_the_competitor_and_the_print_show
 	plan.save()
 	plan.activate()
 
-	[name] = evaluation.create_due_evaluations(today="2026-10-01")
+	# this plan only: the daily job would evaluate (and commit) every due plan on the site
+	[name] = evaluation.evaluate_due(frappe.get_doc("CRM Plan", plan.name), getdate("2026-10-01"))
 	goals = frappe.get_doc("CRM Plan Evaluation", name).goals
 	# revenue of July-September is 900: it beats 800 but not 950
 	assert [(g.actual, g.competitor, g.competitor_benchmark, g.beats_competitor) for g in goals] == [
