@@ -89,8 +89,11 @@ def recompute(
 	progress: Callable[[int, int], None] | None = None,
 	timings: dict | None = None,
 	commit: bool = True,
+	customers: list[str] | None = None,
 ) -> int:
 	"""Score every customer and write the results; returns how many relationships were written.
+
+	``customers`` writes only those (still ranked among all customers of their company);
 	``commit=False`` (tests) leaves every chunk in the caller's transaction."""
 	timings = {} if timings is None else timings
 	clock = time.perf_counter()
@@ -108,6 +111,8 @@ def recompute(
 	satisfaction = latest_satisfaction()
 	lap("read")
 	rows = score(today, conf, by_company, relationships, satisfaction)
+	if customers is not None:
+		rows = {c: rows[c] for c in customers if c in rows}
 	lap("score")
 	written = _write(rows, relationships, today, progress, commit)
 	lap("write")
@@ -307,7 +312,6 @@ def _write(rows: dict, relationships: dict, today, progress, commit: bool) -> in
 	for start in range(0, total, CHUNK):
 		chunk = customers[start : start + CHUNK]
 		values = [(c, *rows[c], now) for c in chunk]
-		_insert("Customer Relationship", columns, values, updates)
 		history = []
 		for c in chunk:
 			value, health_label, segment, r, f, m, _current, _previous, company, _b = rows[c]
@@ -332,14 +336,35 @@ def _write(rows: dict, relationships: dict, today, progress, commit: bool) -> in
 						"Administrator",
 					)
 				)
-		if history:
-			_insert("Customer Segment History", HISTORY_COLUMNS, history, hist_updates)
-		# one short transaction per chunk: nothing stays locked while the next chunk is written
 		if commit:
+			_write_chunk_with_retry(columns, values, updates, history, hist_updates)
+			# one short transaction per chunk: nothing stays locked while the next chunk is written
 			frappe.db.commit()  # nosemgrep: long job committing per chunk, see module docstring
+		else:
+			_write_chunk(columns, values, updates, history, hist_updates)
 		if progress:
 			progress(min(start + CHUNK, total), total)
 	return total
+
+
+def _write_chunk(columns, values, updates, history, hist_updates) -> None:
+	_insert("Customer Relationship", columns, values, updates)
+	if history:
+		_insert("Customer Segment History", HISTORY_COLUMNS, history, hist_updates)
+
+
+def _write_chunk_with_retry(columns, values, updates, history, hist_updates, attempts: int = 3) -> None:
+	"""A chunk that meets a deadlock or a lock wait (someone saving a relationship) is rolled back and
+	written again: the chunk is idempotent, and the chunks before it are already committed."""
+	for attempt in range(attempts):
+		try:
+			_write_chunk(columns, values, updates, history, hist_updates)
+			return
+		except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+			frappe.db.rollback()
+			if attempt == attempts - 1:
+				raise
+			time.sleep(1 + attempt)
 
 
 def _insert(doctype: str, columns, values: list, updates: str) -> None:

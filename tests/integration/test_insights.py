@@ -113,7 +113,8 @@ def rel(customer):
 
 def test_quintiles_ties_and_no_purchase_match_hand_computed_scores():
 	company, names = rfm_dataset()
-	health.recompute(commit=False)
+	mine = list(names.values())
+	health.recompute(commit=False, customers=mine)
 	# n = 6 ranked customers, score = 1 + 5 * (first position of the value) // 6
 	# frequency A1 B1 C2 E2 D3 F5 -> first positions 0,0,2,2,4,5 -> A1 B1 C2 E2 D4 F5
 	# monetary A100 B200 C200 D300 E400 F1000 -> first positions 0,1,1,3,4,5 -> 1,1,1,3,4,5
@@ -145,17 +146,18 @@ def test_quintiles_ties_and_no_purchase_match_hand_computed_scores():
 		pluck="segment",
 	)
 	assert sorted(history) == sorted(s for *_rfm, s in expected.values())
-	health.recompute(commit=False)  # a re-run on the same day writes no second row
+	health.recompute(commit=False, customers=mine)  # a re-run on the same day writes no second row
 	assert frappe.db.count("Customer Segment History", {"customer": ("in", list(names.values()))}) == 7
 
 
 def test_segment_movement_between_two_dates():
 	company, names = rfm_dataset()
+	mine = list(names.values())
 	before = add_days(nowdate(), -10)
-	health.recompute(as_of=before, commit=False)
+	health.recompute(as_of=before, commit=False, customers=mine)
 	for days in (1, 2, 3, 4, 5):
 		raw_invoice(names["A"], company, days, 1000)
-	health.recompute(commit=False)
+	health.recompute(commit=False, customers=mine)
 	assert rel(names["A"]).rfm_segment == "Champions"
 	columns, data, _msg, chart = rfm_segments.execute(
 		{"company": company, "from_date": before, "to_date": nowdate()}
@@ -180,9 +182,10 @@ def health_customer(group=None, **extra):
 
 def test_breakdown_sums_to_the_score_and_weights_change_it():
 	customer = health_customer()
+	mine = [customer]
 	# the invoice is the customer's one touchpoint of the last 90 days
 	assert frappe.db.get_value("Customer Relationship", customer, "touchpoints_90d") == 1
-	health.recompute(commit=False)
+	health.recompute(commit=False, customers=mine)
 	row = rel(customer)
 	breakdown = json.loads(row.health_breakdown)
 	assert sum(breakdown["points"]) == row.health_score
@@ -209,7 +212,7 @@ def test_breakdown_sums_to_the_score_and_weights_change_it():
 		}
 	)
 	settings.save()
-	health.recompute(commit=False)
+	health.recompute(commit=False, customers=mine)
 	row = rel(customer)
 	assert row.health_score == 25 and row.health_label == "At Risk"
 	assert json.loads(row.health_breakdown)["points"] == [0, 0, 0, 0, 25]
@@ -241,7 +244,8 @@ def test_rule_on_health_at_risk_alerts_exactly_those_customers():
 	invoice_due(at_risk, 500, add_days(nowdate(), -300), add_days(nowdate(), -270))  # old and overdue
 	never = make_customer(customer_group=group)
 	relationship.refresh([never])
-	health.recompute(commit=False)
+	mine = [healthy, at_risk, never]
+	health.recompute(commit=False, customers=mine)
 	assert rel(healthy).health_label == "Healthy"
 	assert rel(at_risk).health_label == "At Risk"
 	rule = make_rule(group, "health_at_risk", {})
@@ -274,7 +278,7 @@ def test_reports_respect_territory_user_permissions_and_money_permlevel():
 	for customer in (mine, other):
 		# past the churn threshold and overdue: in every customer report
 		invoice_due(customer, 300, add_days(nowdate(), -400), add_days(nowdate(), -370))
-	health.recompute(commit=False)
+	health.recompute(commit=False, customers=[mine, other])
 
 	manager = make_user("Sales Manager")
 	frappe.get_doc(
@@ -320,7 +324,7 @@ def test_report_filters_and_churn_reasons():
 	for days in (100, 110, 120, 130):
 		invoice(slowing, rate=100, posting_date=add_days(nowdate(), -days))
 	invoice(slowing, rate=100, posting_date=add_days(nowdate(), -5))
-	health.recompute(commit=False)
+	health.recompute(commit=False, customers=[gone, slowing])
 	assert (rel(slowing).purchases_current_period, rel(slowing).purchases_previous_period) == (1, 4)
 	_c, data, _m, _ch = churn_risk.execute({"min_drop_percent": 50})
 	reasons = {row["customer"]: row["reason"] for row in data}
@@ -336,7 +340,7 @@ def test_report_filters_and_churn_reasons():
 
 def test_number_cards():
 	customer = health_customer()
-	health.recompute(commit=False)
+	health.recompute(commit=False, customers=[customer])
 	before = cards.customers_at_risk()["value"]
 	frappe.db.set_value("Customer Relationship", customer, "health_label", "At Risk")
 	assert cards.customers_at_risk()["value"] == before + 1
@@ -354,3 +358,36 @@ def test_recompute_is_enqueued_for_the_long_queue(monkeypatch):
 	assert args == ("crm_plus.insights.health.run_job",)
 	assert kwargs["queue"] == "long" and kwargs["deduplicate"] and kwargs["job_id"] == health.JOB_ID
 	assert frappe.db.get_single_value("CRM Plus Settings", "insights_status") == "Queued"
+
+
+def test_satisfaction_counts_when_a_survey_was_answered():
+	if not frappe.db.table_exists("Feedback Response"):
+		pytest.skip("surveys are not installed")
+	customer = health_customer()
+	frappe.db.sql(
+		"""insert into `tabFeedback Response` (name, customer, csat, submitted_on, creation, modified,
+			owner, modified_by, docstatus)
+		values (%s, %s, 20, %s, now(), now(), 'Administrator', 'Administrator', 0)""",
+		(frappe.db.get_next_sequence_val("Feedback Response"), customer, frappe.utils.now()),
+	)
+	health.recompute(commit=False, customers=[customer])
+	breakdown = json.loads(rel(customer).health_breakdown)
+	# recency 100, frequency 100, payment 100, satisfaction 20, engagement 25 over all weights:
+	# (3000 + 2000 + 2500 + 200 + 375) / 100 = 80.75 -> 81
+	assert not breakdown["redistributed"]
+	assert rel(customer).health_score == 81
+	assert breakdown["points"] == [30, 20, 25, 2, 4]
+
+
+def test_each_chunk_is_committed_on_its_own(monkeypatch):
+	"""The long job never holds one transaction over every customer."""
+	commits = []
+	monkeypatch.setattr(health, "CHUNK", 1000)
+	monkeypatch.setattr(frappe.db, "commit", lambda: commits.append(1))
+	written = health.recompute()
+	assert written == frappe.db.count("Customer Relationship")
+	assert len(commits) == -(-written // 1000)
+
+
+def test_scheduled_nightly_on_the_long_queue():
+	assert "crm_plus.insights.health.daily" in frappe.get_hooks("scheduler_events")["daily_long"]
