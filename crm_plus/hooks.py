@@ -14,7 +14,8 @@ export_python_type_annotations = True
 
 # Customer form: relationship summary and touchpoints
 doctype_js = {
-	"Customer": ["public/js/customer.js", "public/js/customer_feedback.js"],
+	# Insights: the health score and why, in public/js/customer_health.js
+	"Customer": ["public/js/customer.js", "public/js/customer_feedback.js", "public/js/customer_health.js"],
 	# Competitors: notes from an Opportunity or Quotation marked Lost
 	"Opportunity": "public/js/lost_deal.js",
 	"Quotation": "public/js/lost_deal.js",
