@@ -391,3 +391,20 @@ def test_each_chunk_is_committed_on_its_own(monkeypatch):
 
 def test_scheduled_nightly_on_the_long_queue():
 	assert "crm_plus.insights.health.daily" in frappe.get_hooks("scheduler_events")["daily_long"]
+
+
+@pytest.mark.parametrize("report", ["Customer Health", "RFM Segments", "Churn Risk", "Collections Follow-up"])
+def test_reports_run_through_the_report_runner(report):
+	from frappe.desk.query_report import run
+
+	result = run(report, filters={}, ignore_prepared_report=True)
+	assert result["columns"] and result["chart"]["data"]["labels"]
+	assert frappe.db.get_value("Report", report, ["report_type", "module"]) == ("Script Report", "Insights")
+
+
+def test_a_user_without_customer_access_cannot_run_them():
+	frappe.set_user(make_user("Employee"))
+	with pytest.raises(frappe.PermissionError):
+		customer_health.execute({})
+	with pytest.raises(frappe.PermissionError):
+		cards.customers_at_risk()
