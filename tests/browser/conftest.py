@@ -216,6 +216,19 @@ class Desk:
 		self.idle()
 		return self.page
 
+	def close_dialogs(self):
+		"""Close every open dialog (message boxes, confirmations) and wait until none is shown."""
+		# a dialog still fading in ignores hide(): try again until none is shown
+		for _attempt in range(10):
+			self.page.evaluate("() => { frappe.msg_dialog?.hide(); window.cur_dialog?.hide(); }")
+			self.page.keyboard.press("Escape")
+			try:
+				self.page.wait_for_function("() => !document.querySelector('.modal.show')", timeout=1500)
+				return
+			except Exception:
+				continue
+		self.page.wait_for_function("() => !document.querySelector('.modal.show')")
+
 	def call(self, method: str, **args):
 		"""A whitelisted method called from the page, as the form would (returns ``message``)."""
 		return self.page.evaluate(
@@ -320,16 +333,28 @@ class SiteData:
 	def cleanup(self):
 		frappe.db.rollback()
 		for doctype, name in reversed(self.made):
-			# what the site made for these records: alerts, evaluations and their ToDos
-			if doctype in ("Customer", "Lifecycle Rule"):
-				field = "customer" if doctype == "Customer" else "rule"
-				self._delete_with_todos("Lifecycle Alert", {field: name})
-			if doctype == "CRM Plan":
-				frappe.db.set_value("CRM Plan", name, "last_evaluation", None)
-				self._delete_with_todos("CRM Plan Evaluation", {"plan": name})
-			with contextlib.suppress(frappe.DoesNotExistError):
-				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
-		frappe.db.commit()
+			# other sessions write the same tables (tree updates of Customer Group): retry a deadlock
+			for attempt in range(4):
+				try:
+					self._delete(doctype, name)
+					frappe.db.commit()
+					break
+				except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+					frappe.db.rollback()
+					if attempt == 3:
+						raise
+					time.sleep(1 + attempt)
+
+	def _delete(self, doctype: str, name: str):
+		# what the site made for these records: alerts, evaluations and their ToDos
+		if doctype in ("Customer", "Lifecycle Rule"):
+			field = "customer" if doctype == "Customer" else "rule"
+			self._delete_with_todos("Lifecycle Alert", {field: name})
+		if doctype == "CRM Plan":
+			frappe.db.set_value("CRM Plan", name, "last_evaluation", None)
+			self._delete_with_todos("CRM Plan Evaluation", {"plan": name})
+		with contextlib.suppress(frappe.DoesNotExistError):
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
 
 	@staticmethod
 	def _delete_with_todos(doctype: str, filters: dict):

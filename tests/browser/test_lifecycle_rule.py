@@ -130,7 +130,7 @@ def test_preview_run_now_alert_and_todo(desk, site_data):
 	dialog.get_by_text(owned).wait_for()
 	assert orphan in dialog.inner_text()
 	desk.screenshot("lifecycle-rule-preview")
-	dialog.locator(".btn-modal-close").first.click()
+	desk.close_dialogs()
 
 	def run_now() -> str:
 		page.get_by_role("button", name=desk.__("Run now"), exact=True).click()
@@ -138,7 +138,7 @@ def test_preview_run_now_alert_and_todo(desk, site_data):
 		message = page.locator(".modal.show .msgprint").last
 		message.wait_for()
 		text = message.inner_text()
-		page.locator(".modal.show .btn-modal-close").last.click()
+		desk.close_dialogs()
 		desk.idle()
 		return text
 
