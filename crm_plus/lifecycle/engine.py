@@ -12,7 +12,7 @@ long queue: more RQ workers, more throughput.
 """
 
 import json
-from itertools import pairwise
+from collections.abc import Callable
 
 import frappe
 from frappe import _
@@ -21,6 +21,7 @@ from frappe.utils import add_days, date_diff, getdate, now_datetime
 from crm_plus.lifecycle import actions, stages
 from crm_plus.lifecycle.conditions import get_condition
 from crm_plus.lifecycle.conditions.base import DAILY, HOURLY
+from crm_plus.touchpoints import chunks
 
 DEFAULT_CHUNK = 20000
 INSERT_BATCH = 1000
@@ -31,7 +32,9 @@ ALERT_COLUMNS = (
 	"customer",
 	"matched_on",
 	"window_start",
+	"condition",
 	"explanation",
+	"facts",
 	"matched_values",
 	"action",
 	"stage_set",
@@ -95,46 +98,97 @@ def _chunk_size() -> int:
 
 def customer_chunks(size: int) -> list[tuple[str | None, str | None]]:
 	"""Ranges [start, end) of customer names, ``size`` customers each; one query for all boundaries."""
-	bounds = frappe.db.sql(
-		"""
-		select name from (
-			select name, row_number() over (order by name) as position from `tabCustomer`
-		) c
-		where c.position > 1 and mod(c.position - 1, %(size)s) = 0
-		order by name
-		""",
-		{"size": max(int(size), 1)},
-		pluck=True,
-	)
-	edges = [None, *bounds, None]
-	return list(pairwise(edges))
+	return chunks.name_ranges("Customer", size)
 
 
-def run_rule(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> list[str]:
-	"""Alert the customers the rule matches now and act on the new alerts; returns their names."""
+def run_rule(
+	rule,
+	chunk_start: str | None = None,
+	chunk_end: str | None = None,
+	progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+	"""Alert the customers the rule matches now and act on the new alerts; returns their names.
+
+	The match is one plain SELECT (a consistent read: no locks on ERPNext's tables); alerts are then
+	inserted, announced and acted on ``INSERT_BATCH`` at a time, each batch committed (see ``chunks.py``).
+	``progress(done, total)`` is called after each batch (e.g. to ``frappe.publish_progress`` from a job).
+	"""
 	rule = frappe.get_doc("Lifecycle Rule", rule) if isinstance(rule, str) else rule
 	rows = matches(rule, chunk_start, chunk_end)
-	if not rows:
-		return []
-	token = frappe.generate_hash(length=16)
-	insert_alerts(rule, rows, token)
-	new = frappe.get_all(
-		"Lifecycle Alert",
-		filters={"run_token": token},
-		fields=["name", "customer", "explanation", "matched_values"],
-		order_by="name asc",
+	by_customer = {row.customer: row for row in rows}
+	names = []
+	for done, batch in enumerate(chunks.batches(rows, INSERT_BATCH), start=1):
+		token = frappe.generate_hash(length=16)
+		insert_alerts(rule, batch, token)
+		new = frappe.get_all(
+			"Lifecycle Alert",
+			filters={"run_token": token},
+			fields=["name", "customer", "facts", "matched_values"],
+			order_by="name asc",
+		)
+		for alert in new:
+			row = by_customer[alert.customer]
+			alert.explanation, alert.public_explanation = row.explanation, row.public_explanation
+		announce(new)
+		actions.apply(rule, new)
+		chunks.commit()
+		names += [a.name for a in new]
+		if progress:
+			progress(min(done * INSERT_BATCH, len(rows)), len(rows))
+	return names
+
+
+def announce(alerts: list[dict]) -> None:
+	"""Alerts are inserted in bulk, so Frappe's insert events are raised here, once per new alert: the
+	Notifications ("New"), Webhooks ("after_insert"), server scripts and doc_events configured on
+	Lifecycle Alert fire as they would for ``doc.insert()``. Costs nothing when none is configured."""
+	if not alerts or not _listens_to_new_alerts():
+		return
+	for alert in alerts:
+		doc = frappe.get_doc("Lifecycle Alert", alert.name)
+		doc.flags.in_insert = True
+		doc.run_method("after_insert")
+
+
+def _listens_to_new_alerts() -> bool:
+	doctype = "Lifecycle Alert"
+	hooks = frappe.get_hooks("doc_events")
+	return bool(
+		any((hooks.get(key) or {}).get("after_insert") for key in (doctype, "*"))
+		or frappe.get_all(
+			"Notification", filters={"document_type": doctype, "enabled": 1, "event": "New"}, limit=1
+		)
+		or frappe.get_all(
+			"Webhook",
+			filters={"webhook_doctype": doctype, "enabled": 1, "webhook_docevent": "after_insert"},
+			limit=1,
+		)
+		or frappe.get_all(
+			"Server Script",
+			filters={"reference_doctype": doctype, "disabled": 0, "doctype_event": "After Insert"},
+			limit=1,
+		)
 	)
-	actions.apply(rule, new)
-	return [a.name for a in new]
 
 
-def preview(rule) -> list[dict]:
-	"""What ``run_rule`` would alert now, and why; writes nothing."""
-	return matches(rule)
+def preview(rule, with_money: bool = True) -> list[dict]:
+	"""What ``run_rule`` would alert now, and why; writes nothing. Without ``with_money`` the amounts of
+	money are left out of the values and of the explanation."""
+	rows = matches(rule)
+	if not with_money:
+		condition = get_condition(rule.condition)
+		for row in rows:
+			row.explanation = row.public_explanation
+			for key in condition.money:
+				row.pop(key, None)
+	for row in rows:
+		row.pop("public_explanation", None)
+	return rows
 
 
 def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> list[dict]:
-	"""Customers the rule matches now (cooldown honoured), each with the values and the explanation."""
+	"""Customers the rule matches now (cooldown honoured), each with the values and the explanation
+	(``explanation``, with amounts; ``public_explanation``, without)."""
 	condition = get_condition(rule.condition)
 	values = rule.parameter_values()
 	now = now_datetime()
@@ -177,9 +231,10 @@ def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) 
 		params,
 		as_dict=True,
 	)
-	template = _(condition.explanation)
+	template, public = _(condition.template(True)), _(condition.template(False))
 	for row in rows:
 		row.explanation = condition.explain(values, row, template)
+		row.public_explanation = condition.explain(values, row, public)
 	return rows
 
 
@@ -198,7 +253,14 @@ def window_start(day, cooldown_days: int):
 
 
 def insert_alerts(rule, rows: list[dict], token: str) -> None:
-	"""Insert one alert per row; a row whose (rule, customer, window) exists already is skipped."""
+	"""Insert one alert per row; a row whose (rule, customer, window) exists already is skipped.
+
+	The condition and its arguments are stored: amounts of money in ``matched_values`` (permlevel 1),
+	every other value in ``facts``; the alert's form renders the explanation from them in the reader's
+	language, with the amounts when the reader may read them. ``explanation`` holds the text without
+	amounts in the site's language, for lists, reports and ToDos."""
+	condition = get_condition(rule.condition)
+	parameters = rule.parameter_values()
 	now = now_datetime()
 	window = window_start(getdate(now), rule.cooldown_days)
 	stage_set = rule.target_stage if rule.action == actions.SET_STAGE else None
@@ -214,8 +276,9 @@ def insert_alerts(rule, rows: list[dict], token: str) -> None:
 					row.customer,
 					now,
 					window,
-					row.explanation,
-					json.dumps(_matched_values(row), default=str),
+					rule.condition,
+					row.public_explanation,
+					*_stored_values(condition, parameters, row),
 					rule.action,
 					stage_set,
 					"Open",
@@ -235,5 +298,11 @@ def insert_alerts(rule, rows: list[dict], token: str) -> None:
 		)
 
 
-def _matched_values(row: dict) -> dict:
-	return {k: v for k, v in row.items() if k not in ("customer", "customer_name", "explanation")}
+def _stored_values(condition, parameters: dict, row: dict) -> tuple[str, str]:
+	"""(facts, amounts) as JSON: the parameters and the row's values, amounts of money apart."""
+	values = {
+		**parameters,
+		**{k: v for k, v in row.items() if k not in ("customer", "explanation", "public_explanation")},
+	}
+	facts, money = condition.split(values)
+	return json.dumps(facts, default=str), json.dumps(money, default=str)

@@ -2,8 +2,9 @@
 
 ``update_stages`` runs after each relationship refresh (hook ``crm_plus_after_refresh``) and daily, as
 stages move with the calendar. It applies ``stage_rules.decide_stage`` as one SQL CASE over Customer
-Relationship, writes a Customer Stage Change row for every customer whose stage differs, then updates the
-stage. A second run finds nothing different and writes nothing: the history is idempotent.
+Relationship (read with a plain SELECT, a range of customers per chunk), writes a Customer Stage Change row
+for every customer whose stage differs, then updates the stage, committing per chunk when it runs over all
+customers. A second run finds nothing different and writes nothing: the history is idempotent.
 
 A rule flags a customer (normally At Risk) through an open Lifecycle Alert carrying ``stage_set``; the
 flag holds until the alert is resolved, or the customer buys again, or churns.
@@ -16,6 +17,7 @@ from frappe import _
 from frappe.utils import getdate, now_datetime
 
 from crm_plus.lifecycle.stage_rules import CHURNED, MAINTENANCE, NURTURING, PROSPECT
+from crm_plus.touchpoints import chunks
 
 # the latest open flag of each customer
 _FLAGS = """
@@ -58,15 +60,25 @@ _REASON = f"""
 
 
 def update_stages(customers: Iterable[str] | None = None, as_of=None) -> int:
-	"""Recompute the stage of the given customers (all when None); returns how many changed."""
-	if customers is not None:
-		customers = tuple(sorted({c for c in customers if c}))
-		if not customers:
-			return 0
+	"""Recompute the stage of the given customers (all when None, a range of names per chunk, committing
+	per chunk); returns how many changed."""
+	if customers is None:
+		changed = 0
+		for start, end in chunks.name_ranges("Customer Relationship", chunks.CHUNK):
+			changed += _update(_params(as_of, start=start, end=end))
+			chunks.commit()
+		return changed
+	customers = tuple(sorted({c for c in customers if c}))
+	return _update(_params(as_of, customers=customers)) if customers else 0
+
+
+def _params(as_of, customers=None, start=None, end=None) -> dict:
 	settings = frappe.get_cached_doc("CRM Plus Settings")
 	nurturing, churn = settings.nurturing_days or 90, settings.churn_days or 365
-	params = {
+	return {
 		"customers": customers,
+		"start": start,
+		"end": end,
 		"today": getdate(as_of),
 		"now": now_datetime(),
 		"nurturing_days": nurturing,
@@ -78,36 +90,51 @@ def update_stages(customers: Iterable[str] | None = None, as_of=None) -> int:
 		"reason_once": _("Bought once, not yet a repeat customer"),
 		"reason_repeat": _("Repeat customer"),
 	}
-	in_r = "and r.name in %(customers)s" if customers is not None else ""
-	flags = _FLAGS.format(customers="and a.customer in %(customers)s" if customers is not None else "")
-	source = f"""
+
+
+def _in(column: str, params: dict) -> str:
+	if params["customers"] is not None:
+		return f"and {column} in %(customers)s"
+	return f"and (%(start)s is null or {column} >= %(start)s) and (%(end)s is null or {column} < %(end)s)"
+
+
+def _update(params: dict) -> int:
+	"""Read the changed stages with a plain SELECT, then write the history rows and the new stages."""
+	flags = _FLAGS.format(customers=_in("a.customer", params))
+	changes = frappe.db.sql(
+		f"""
+		select r.name, r.lifecycle_stage, {_STAGE} as to_stage, {_REASON} as reason,
+			case when {_FLAGGED} then f.rule end as rule,
+			case when {_FLAGGED} then f.alert end as alert
 		from `tabCustomer Relationship` r
 		left join ({flags}) f on f.customer = r.name
-		where not (r.lifecycle_stage <=> {_STAGE}) {in_r}
-	"""
-	frappe.db.sql(
-		f"""
-		insert into `tabCustomer Stage Change`
-			(name, customer, from_stage, to_stage, changed_on, reason, rule, alert,
-			owner, modified_by, creation, modified, docstatus, idx)
-		select nextval(`customer_stage_change_id_seq`), r.name, r.lifecycle_stage, {_STAGE}, %(now)s,
-			{_REASON},
-			case when {_FLAGGED} then f.rule end,
-			case when {_FLAGGED} then f.alert end,
-			'Administrator', 'Administrator', %(now)s, %(now)s, 0, 0
-		{source}
+		where not (r.lifecycle_stage <=> {_STAGE}) {_in("r.name", params)}
 		""",
 		params,
 	)
-	changed = frappe.db._cursor.rowcount
-	if changed:
+	if not changes:
+		return 0
+	now = params["now"]
+	one = "(nextval(`customer_stage_change_id_seq`), %s, %s, %s, %s, %s, %s, %s, 'Administrator', 'Administrator', %s, %s, 0, 0)"
+	for batch in chunks.batches(changes, 1000):
 		frappe.db.sql(
-			f"""
-			update `tabCustomer Relationship` r
-			left join ({flags}) f on f.customer = r.name
-			set r.lifecycle_stage = {_STAGE}
-			where not (r.lifecycle_stage <=> {_STAGE}) {in_r}
-			""",
-			params,
+			f"""insert into `tabCustomer Stage Change`
+				(name, customer, from_stage, to_stage, changed_on, reason, rule, alert,
+				owner, modified_by, creation, modified, docstatus, idx)
+			values {", ".join([one] * len(batch))}""",  # nosemgrep: placeholders only, values bound
+			[
+				v
+				for name, old, new, reason, rule, alert in batch
+				for v in (name, old, new, now, reason, rule, alert, now, now)
+			],
 		)
-	return changed
+	by_stage: dict[str, list[str]] = {}
+	for name, _old, new, *_rest in changes:
+		by_stage.setdefault(new, []).append(name)
+	relationship = frappe.qb.DocType("Customer Relationship")
+	for stage, names in by_stage.items():
+		for batch in chunks.batches(names, 1000):
+			frappe.qb.update(relationship).set(relationship.lifecycle_stage, stage).where(
+				relationship.name.isin(batch)
+			).run()
+	return len(changes)

@@ -15,7 +15,9 @@ from frappe.query_builder.functions import Max
 from frappe.utils import flt, formatdate, getdate
 
 from crm_plus.competitors import plans as competitor_plans
+from crm_plus.lifecycle.actions import assign
 from crm_plus.plans import formulas, kpis, schedule
+from crm_plus.touchpoints import chunks
 
 SCHEDULED, ON_DEMAND = "Scheduled", "On Demand"
 
@@ -40,7 +42,8 @@ def create_due_evaluations(today=None) -> list[str]:
 	"""Daily job: evaluate every Active plan whose next evaluation date has come; returns the new names.
 
 	Missed due dates are caught up one by one. A plan that fails is rolled back to its savepoint and logged
-	without advancing its next evaluation date, so the next run tries it again.
+	without advancing its next evaluation date, so the next run tries it again. Each plan is committed on
+	its own (KPIs read ERPNext's tables with plain, non-locking SELECTs; see ``touchpoints/chunks.py``).
 	"""
 	today = getdate(today)
 	plans = frappe.get_all(
@@ -61,6 +64,7 @@ def create_due_evaluations(today=None) -> list[str]:
 				reference_doctype="CRM Plan",
 				reference_name=name,
 			)
+		chunks.commit()
 	return created
 
 
@@ -91,16 +95,26 @@ def evaluate_on_demand(plan, today=None):
 		frappe.throw(_("The plan starts on {0}; there is nothing to evaluate yet.").format(formatdate(start)))
 	due = schedule.next_due(start, plan.evaluation_frequency, after=to_date - timedelta(days=1), end=end)
 	from_date = schedule.period(start, plan.evaluation_frequency, due, end)[0] if due else start
-	existing = frappe.db.get_value(
-		"CRM Plan Evaluation",
-		{"plan": plan.name, "docstatus": 0, "period_from": from_date, "period_to": to_date},
-	)
+	key = draft_key(plan.name, from_date, to_date)
+	existing = frappe.db.get_value("CRM Plan Evaluation", {"draft_key": key})
 	if existing:
 		return frappe.get_doc("CRM Plan Evaluation", existing)
-	return create(plan, from_date, to_date)
+	try:
+		return create(plan, from_date, to_date, key=key)
+	except frappe.UniqueValidationError:
+		# made meanwhile by a concurrent click: the unique key kept it to one (a locking read sees it)
+		frappe.clear_messages()
+		return frappe.get_doc(
+			"CRM Plan Evaluation",
+			frappe.db.get_value("CRM Plan Evaluation", {"draft_key": key}, for_update=True),
+		)
 
 
-def create(plan, from_date, to_date, scheduled_for=None):
+def draft_key(plan: str, from_date, to_date) -> str:
+	return f"{plan}|{getdate(from_date)}|{getdate(to_date)}"
+
+
+def create(plan, from_date, to_date, scheduled_for=None, key: str | None = None):
 	"""Compute every goal for [from_date, to_date], insert the evaluation and give the manager a ToDo."""
 	segment = segment_of(plan)
 	doc = frappe.new_doc("CRM Plan Evaluation")
@@ -111,6 +125,7 @@ def create(plan, from_date, to_date, scheduled_for=None):
 			"scheduled_for": scheduled_for,
 			"period_from": from_date,
 			"period_to": to_date,
+			"draft_key": key,
 		}
 	)
 	scores = []
@@ -144,18 +159,16 @@ def notify_manager(plan, doc) -> None:
 	"""A ToDo for the plan manager: review the evaluation, add findings and adjustments, submit it."""
 	if not plan.manager or not frappe.db.get_value("User", plan.manager, "enabled"):
 		return
-	frappe.get_doc(
-		{
-			"doctype": "ToDo",
-			"allocated_to": plan.manager,
-			"reference_type": doc.doctype,
-			"reference_name": doc.name,
-			"date": doc.period_to,
-			"description": _(
-				"Review the evaluation of CRM Plan {0} for {1} to {2}: add findings and adjustments, then submit it."
-			).format(plan.title, formatdate(doc.period_from), formatdate(doc.period_to)),
-		}
-	).insert(ignore_permissions=True)
+	# through Frappe's assignment API: the manager is notified and gets access to the evaluation
+	assign(
+		doc.doctype,
+		doc.name,
+		plan.manager,
+		_(
+			"Review the evaluation of CRM Plan {0} for {1} to {2}: add findings and adjustments, then submit it."
+		).format(plan.title, formatdate(doc.period_from), formatdate(doc.period_to)),
+		date=doc.period_to,
+	)
 
 
 def last_due_date(plan: str | None):

@@ -1,28 +1,31 @@
 """Backfill: turn years of ERPNext history into touchpoints and relationship records.
 
-Set-based and chunked: each chunk is one ``INSERT IGNORE ... SELECT`` over a range of document names,
-never a Python loop per document. Resumable (the last finished name per doctype is kept in the cache,
-so an interrupted run continues where it stopped) and idempotent (the unique key makes a re-run write
-nothing twice).
+Chunked, and never in billing's way (see ``chunks.py``): each chunk reads the touchpoint rows of a range of
+document names with one plain SELECT (a consistent read: no locks on ERPNext's tables), writes them in
+multi-row INSERTs into Customer Touchpoint and commits. Never a Python loop per document.
+
+Resumable exactly: the resume point (the last name done per doctype) is a database row written in the
+same transaction as the chunk's touchpoints, so a job killed halfway loses both or neither, and the next
+run continues right after the last committed chunk, skipping nothing and redoing nothing. Idempotent: the
+unique key makes a re-run write nothing twice.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import now_datetime
 
-from crm_plus.touchpoints import relationship
-from crm_plus.touchpoints.sources import SOURCES, insert_select, overdue_count, overdue_invoices
+from crm_plus.touchpoints import chunks, relationship
+from crm_plus.touchpoints.sources import SOURCES, insert_rows, overdue_invoices
 
-CHUNK = 20000
+CHUNK = chunks.CHUNK
 JOB_ID = "crm_plus_backfill"
-
-
-def _cursor_key(doctype: str) -> str:
-	return f"crm_plus:backfill:{doctype}"
+CURSOR_KEY = "crm_plus_backfill_cursor"
+OVERDUE = "Overdue"
+DONE = "\uffff"  # sorts after every name: the whole doctype is done
 
 
 def backfill(
@@ -30,9 +33,11 @@ def backfill(
 	progress: Callable[[str, int, int], None] | None = None,
 	restart: bool = False,
 	timings: dict | None = None,
+	doctypes: Iterable[str] | None = None,
+	refresh: bool = True,
 ) -> dict:
-	"""Write the touchpoints of every submitted or cancelled source document, then refresh every
-	relationship.
+	"""Write the touchpoints of every submitted or cancelled source document (of ``doctypes``, default
+	all), the overdue touchpoints, then refresh every relationship.
 
 	``progress(step, done, total)`` is called after each chunk. Returns rows written per doctype; seconds
 	per step go into ``timings`` when given.
@@ -47,45 +52,88 @@ def backfill(
 		timings[step] = round(now - clock, 3)
 		clock = now
 
+	cursor = {} if restart else get_cursor()
 	for source in SOURCES.values():
-		key = _cursor_key(source.doctype)
-		if restart:
-			frappe.cache.delete_value(key)
-		table = DocType(source.doctype)
-		total = frappe.db.count(source.doctype, {"docstatus": ("in", (1, 2))})
-		after = frappe.cache.get_value(key) or ""
-		done = (
-			0
-			if not after
-			else frappe.db.count(source.doctype, {"docstatus": ("in", (1, 2)), "name": ("<=", after)})
-		)
-		written[source.doctype] = 0
-		while True:
-			names = (
-				frappe.qb.from_(table)
-				.select(table.name)
-				.where(table.docstatus.isin([1, 2]) & (table.name > after))
-				.orderby(table.name)
-				.limit(chunk)
-			).run(pluck=True)
-			if not names:
-				break
-			written[source.doctype] += source.insert_range(after, names[-1], len(names))
-			after = names[-1]
-			done += len(names)
-			frappe.cache.set_value(key, after, expires_in_sec=86400)
-			if progress:
-				progress(source.doctype, done, total)
-		frappe.cache.delete_value(key)
+		if doctypes is not None and source.doctype not in doctypes:
+			continue
+		written[source.doctype] = _backfill_source(source, chunk, cursor, progress)
 		lap(source.doctype)
-	today = frappe.utils.today()
-	written["Overdue"] = insert_select(overdue_invoices(today), reserve=overdue_count(today))
-	lap("Overdue")
-	relationship.refresh_all(
-		progress=(lambda d, t: progress(_("Customer Relationship"), d, t)) if progress else None
-	)
-	lap("Customer Relationship")
+	if doctypes is None:
+		written[OVERDUE] = _backfill_overdue(chunk, cursor, progress)
+		lap(OVERDUE)
+	if refresh:
+		relationship.refresh_all(
+			progress=(lambda d, t: progress(_("Customer Relationship"), d, t)) if progress else None,
+			chunk=chunk,
+		)
+		lap("Customer Relationship")
+	set_cursor({})
+	chunks.commit()
 	return written
+
+
+def _backfill_source(source, chunk: int, cursor: dict, progress) -> int:
+	doctype = source.doctype
+	after = cursor.get(doctype) or ""
+	if after == DONE:
+		return 0
+	table = DocType(doctype)
+	submitted = table.docstatus.isin([1, 2])
+	total = frappe.db.count(doctype, {"docstatus": ("in", (1, 2))})
+	done = frappe.db.count(doctype, {"docstatus": ("in", (1, 2)), "name": ("<=", after)}) if after else 0
+	written = 0
+	while True:
+		names = (
+			frappe.qb.from_(table)
+			.select(table.name)
+			.where(submitted & (table.name > after))
+			.orderby(table.name)
+			.limit(chunk)
+		).run(pluck=True)
+		if not names:
+			break
+		written += insert_rows(source.rows(after=after, upto=names[-1]))
+		after = names[-1]
+		done += len(names)
+		_end_chunk(cursor, doctype, after)
+		if progress:
+			progress(doctype, done, total)
+	_end_chunk(cursor, doctype, DONE)
+	return written
+
+
+def _backfill_overdue(chunk: int, cursor: dict, progress) -> int:
+	"""The "became overdue" touchpoints, a range of Sales Invoice names per chunk; the cursor holds the
+	first name of the next range."""
+	start_at = cursor.get(OVERDUE)
+	if start_at == DONE:
+		return 0
+	today = frappe.utils.today()
+	ranges = chunks.name_ranges("Sales Invoice", chunk, start=start_at)
+	written = 0
+	for i, (start, end) in enumerate(ranges):
+		written += insert_rows([tuple(r) for r in overdue_invoices(today, start or start_at, end).run()])
+		_end_chunk(cursor, OVERDUE, end or DONE)
+		if progress:
+			progress(OVERDUE, i + 1, len(ranges))
+	return written
+
+
+def _end_chunk(cursor: dict, step: str, position: str) -> None:
+	"""Record how far ``step`` got, in the transaction that wrote its rows, and commit both."""
+	cursor[step] = position
+	set_cursor(cursor)
+	chunks.commit()
+
+
+def get_cursor() -> dict:
+	"""Where an interrupted backfill stopped: {doctype: last name done}, read from the database."""
+	return chunks.get_state(CURSOR_KEY) or {}
+
+
+def set_cursor(cursor: dict) -> None:
+	"""Store the resume point as a row (transactional, unlike the cache), or clear it."""
+	chunks.set_state(CURSOR_KEY, cursor)
 
 
 def enqueue_backfill():
@@ -109,6 +157,7 @@ def run_job():
 		)
 
 	frappe.db.set_single_value("CRM Plus Settings", "backfill_status", _("Running"))
+	chunks.commit()
 	written = backfill(progress=publish)
 	frappe.db.set_single_value(
 		"CRM Plus Settings",

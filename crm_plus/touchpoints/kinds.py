@@ -48,14 +48,33 @@ def invoice_type(is_return: int | bool) -> str:
 	return "Credit Note" if is_return else "Invoice"
 
 
+# Payment Entry payment types that concern a customer, and the touchpoint each one is
+PAYMENT_TYPES = {"Receive": "Payment", "Pay": "Refund"}
+
+
 def payment_type(payment_type: str) -> str | None:
 	"""Receive from a customer is a Payment, Pay to a customer is a Refund; anything else is not ours."""
-	return {"Receive": "Payment", "Pay": "Refund"}.get(payment_type)
+	return PAYMENT_TYPES.get(payment_type)
+
+
+def payment_direction(payment_type: str) -> str:
+	"""Money received comes in (Inbound); money paid back goes out (Outbound)."""
+	return "Inbound" if payment_type == "Receive" else "Outbound"
 
 
 def settlement_type(net_credit: float) -> str:
 	"""A Journal Entry that credits a customer's receivable settles invoices (Payment); a net debit refunds."""
 	return "Refund" if net_credit < 0 else "Payment"
+
+
+def base_outstanding_sql(invoice: str = "si") -> str:
+	"""SQL for a Sales Invoice's outstanding amount in company currency. ``outstanding_amount`` is in the
+	party account's currency: converted with the invoice's rate when that account is in the invoice's
+	(foreign) currency, as is when it is in company currency. ``invoice`` is the table's alias."""
+	return (
+		f"{invoice}.outstanding_amount * case when {invoice}.party_account_currency = {invoice}.currency "
+		f"then {invoice}.conversion_rate else 1 end"
+	)
 
 
 def validate_manual(touchpoint_type: str, reference_name: str | None) -> str | None:

@@ -13,9 +13,9 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import getdate, now_datetime
 
-from crm_plus.touchpoints import relationship
+from crm_plus.touchpoints import chunks, relationship
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
-from crm_plus.touchpoints.sources import SOURCES, insert_select, overdue_invoices
+from crm_plus.touchpoints.sources import SOURCES, insert_rows, overdue_invoices
 
 
 def daily():
@@ -27,45 +27,59 @@ def daily():
 	frappe.db.set_single_value("CRM Plus Settings", "last_reconciled_on", now_datetime())
 
 
-def reconcile(as_of=None, overdue: bool = True, refresh: bool = True) -> dict:
-	"""Heal touchpoints and refresh relationships; returns counts of what changed."""
+def reconcile(as_of=None, overdue: bool = True, refresh: bool = True, chunk: int = chunks.CHUNK) -> dict:
+	"""Heal touchpoints and refresh relationships; returns counts of what changed.
+
+	A range of document names per chunk: plain SELECTs over ERPNext's tables, writes into Customer
+	Touchpoint only, a commit per chunk (see ``chunks.py``)."""
 	as_of = getdate(as_of)
 	counts = {"deleted": 0, "cancelled": 0, "missing": 0, "overdue": 0}
 	for source in SOURCES.values():
-		# deleted first: a deleted document's name may already belong to a new one
-		counts["deleted"] += _forget_deleted(source.doctype)
-		counts["cancelled"] += _cancel_cancelled(source.doctype)
-		counts["missing"] += source.insert(missing_only=True)
+		for start, end in chunks.name_ranges(source.doctype, chunk):
+			# deleted first: a deleted document's name may already belong to a new one
+			counts["deleted"] += _forget_deleted(source.doctype, start, end)
+			counts["cancelled"] += _cancel_cancelled(source.doctype, start, end)
+			counts["missing"] += insert_rows(source.rows(missing_only=True, start=start, end=end))
+			chunks.commit()
 	if overdue:
-		counts["overdue"] = insert_select(overdue_invoices(as_of))
+		for start, end in chunks.name_ranges("Sales Invoice", chunk):
+			counts["overdue"] += insert_rows([tuple(r) for r in overdue_invoices(as_of, start, end).run()])
+			chunks.commit()
 	if refresh:
-		relationship.refresh_all(as_of)
+		relationship.refresh_all(as_of, chunk=chunk)
 	return counts
 
 
-def _orphans(doctype: str, where):
+def _orphans(doctype: str, where, start, end):
+	"""Touchpoints of ``doctype`` whose reference name is in [start, end) and whose source matches
+	``where`` (a plain SELECT)."""
 	tp = frappe.qb.DocType("Customer Touchpoint")
 	src = DocType(doctype)
-	return (
+	query = (
 		frappe.qb.from_(tp)
 		.left_join(src)
 		.on(src.name == tp.reference_name)
 		.select(tp.name)
 		.where((tp.reference_doctype == doctype) & where(tp, src))
-	).run(pluck=True)
+	)
+	if start is not None:
+		query = query.where(tp.reference_name >= start)
+	if end is not None:
+		query = query.where(tp.reference_name < end)
+	return query.run(pluck=True)
 
 
-def _forget_deleted(doctype: str) -> int:
+def _forget_deleted(doctype: str, start=None, end=None) -> int:
 	"""Touchpoints whose source document no longer exists are deleted, as the live on_trash event does."""
-	names = _orphans(doctype, lambda tp, src: src.name.isnull())
+	names = _orphans(doctype, lambda tp, src: src.name.isnull(), start, end)
 	if names:
 		frappe.db.delete("Customer Touchpoint", {"name": ("in", names)})
 	return len(names)
 
 
-def _cancel_cancelled(doctype: str) -> int:
+def _cancel_cancelled(doctype: str, start=None, end=None) -> int:
 	"""Active touchpoints whose source is cancelled become Cancelled."""
-	names = _orphans(doctype, lambda tp, src: (tp.status == ACTIVE) & (src.docstatus == 2))
+	names = _orphans(doctype, lambda tp, src: (tp.status == ACTIVE) & (src.docstatus == 2), start, end)
 	if names:
 		tp = frappe.qb.DocType("Customer Touchpoint")
 		(

@@ -2,8 +2,10 @@
 
 One code path serves every caller: a doc event has the customer it touched refreshed right after its
 commit (a handful of indexed aggregate queries, in a background job), the daily job and the backfill
-refresh every customer in one pass. Figures
-are therefore never drifted sums: each refresh is exact for the customers it covers.
+refresh every customer, a range of customer names per chunk. Figures are therefore never drifted sums:
+each refresh is exact for the customers it covers. The figures are read with plain SELECTs and written
+into Customer Relationship afterwards (never ``UPDATE ... JOIN`` over ERPNext's tables, which would
+share-lock every invoice it reads; see ``chunks.py``).
 
 Amounts are base amounts, shown in the currency of the company the customer is billed by (with several
 companies in different currencies the sum mixes currencies: a known limit); revenue is the net total (before taxes)
@@ -14,36 +16,37 @@ from collections.abc import Iterable
 
 import erpnext
 import frappe
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, flt, getdate, now_datetime
 
-from crm_plus.touchpoints.kinds import ACTIVE, NON_CONTACT_TYPES
+from crm_plus.touchpoints import chunks
+from crm_plus.touchpoints.kinds import ACTIVE, NON_CONTACT_TYPES, base_outstanding_sql
 
 RECENT_DAYS = 90
+FIGURES = (
+	"currency",
+	"lifetime_revenue",
+	"invoice_count",
+	"first_purchase_date",
+	"last_purchase_date",
+	"outstanding_amount",
+	"overdue_amount",
+	"last_touchpoint_date",
+	"touchpoints_90d",
+	"last_payment_date",
+	"avg_days_to_pay",
+	"refreshed_on",
+)
 
 
 def refresh(customers: Iterable[str] | None = None, as_of=None) -> None:
-	"""Recompute the relationship of the given customers; all customers when ``customers`` is None."""
-	if customers is not None:
-		customers = tuple(sorted({c for c in customers if c}))
-		if not customers:
-			return
-	as_of = getdate(as_of)
-	params = {
-		"customers": customers,
-		"today": as_of,
-		"recent": add_days(as_of, -RECENT_DAYS),
-		"now": now_datetime(),
-		"currency": erpnext.get_default_currency(),
-		"non_contact": tuple(NON_CONTACT_TYPES),
-		"active": ACTIVE,
-	}
-	_ensure_rows(params)
-	_billing(params)
-	_activity(params)
-	_days_to_pay(params)
-	# other capabilities (lifecycle stages) derive their state from the fresh figures
-	for fn in frappe.get_hooks("crm_plus_after_refresh"):
-		frappe.get_attr(fn)(customers, as_of)
+	"""Recompute the relationship of the given customers; all customers (chunked, committing per chunk)
+	when ``customers`` is None."""
+	if customers is None:
+		refresh_all(as_of)
+		return
+	customers = tuple(sorted({c for c in customers if c}))
+	if customers:
+		_refresh(_params(as_of, customers=customers), as_of)
 
 
 def refresh_later(customers: Iterable[str]) -> None:
@@ -60,82 +63,140 @@ def refresh_later(customers: Iterable[str]) -> None:
 		)
 
 
-def refresh_all(as_of=None, progress=None) -> int:
-	"""Refresh every customer in one set-based pass: a handful of whole-table statements, no IN lists."""
-	refresh(None, as_of)
-	total = frappe.db.count("Customer Relationship")
-	if progress:
-		progress(total, total)
+def refresh_all(as_of=None, progress=None, chunk: int = chunks.CHUNK) -> int:
+	"""Refresh every customer, one range of customer names per chunk: plain SELECTs over ERPNext's tables,
+	one multi-row upsert into Customer Relationship, a commit (see ``chunks.py``)."""
+	ranges = chunks.name_ranges("Customer", chunk)
+	total = 0
+	for i, (start, end) in enumerate(ranges):
+		total += _refresh(_params(as_of, start=start, end=end), as_of)
+		chunks.commit()
+		if progress:
+			progress(i + 1, len(ranges))
 	return total
 
 
+def _params(as_of, customers=None, start=None, end=None) -> dict:
+	as_of = getdate(as_of)
+	return {
+		"customers": customers,
+		"start": start,
+		"end": end,
+		"today": as_of,
+		"recent": add_days(as_of, -RECENT_DAYS),
+		"now": now_datetime(),
+		"currency": erpnext.get_default_currency(),
+		"non_contact": tuple(NON_CONTACT_TYPES),
+		"active": ACTIVE,
+	}
+
+
 def _in(column: str, params: dict) -> str:
-	return f"and {column} in %(customers)s" if params["customers"] is not None else ""
+	"""The customers of this refresh: a list, or a range of names [start, end)."""
+	if params["customers"] is not None:
+		return f"and {column} in %(customers)s"
+	return f"and (%(start)s is null or {column} >= %(start)s) and (%(end)s is null or {column} < %(end)s)"
 
 
-def _ensure_rows(params):
-	"""Create the missing relationship rows; the account owner starts as the Customer's account manager."""
-	frappe.db.sql(
-		f"""
-		insert into `tabCustomer Relationship`
-			(name, customer, customer_name, account_owner, currency, lifecycle_stage,
-			creation, modified, owner, modified_by, docstatus, idx)
-		select c.name, c.name, c.customer_name, c.account_manager, %(currency)s, 'Prospect',
-			%(now)s, %(now)s, 'Administrator', 'Administrator', 0, 0
-		from `tabCustomer` c
-		where 1=1 {_in("c.name", params)}
-		on duplicate key update `tabCustomer Relationship`.`idx` = `tabCustomer Relationship`.`idx`
-		""",
+def _refresh(params: dict, as_of) -> int:
+	"""Read the figures (plain SELECTs: no locks on ERPNext's tables), write them in one upsert, then let
+	other capabilities (lifecycle stages) derive their state from them. Returns the customers refreshed."""
+	customers = frappe.db.sql(
+		f"select c.name, c.customer_name, c.account_manager from `tabCustomer` c where 1=1 {_in('c.name', params)}",
 		params,
 	)
+	if not customers:
+		return 0
+	billing, activity, days = _billing(params), _activity(params), _days_to_pay(params)
+	currency = dict(frappe.db.sql("select name, default_currency from `tabCompany`"))
+	known = dict(
+		frappe.db.sql(
+			f"select r.name, r.currency from `tabCustomer Relationship` r where 1=1 {_in('r.name', params)}",
+			params,
+		)
+	)
+	rows = []
+	for name, customer_name, account_manager in customers:
+		b = billing.get(name) or {}
+		a = activity.get(name) or {}
+		rows.append(
+			(
+				name,
+				name,
+				customer_name,
+				account_manager,
+				"Prospect",
+				currency.get(b.get("company")) or known.get(name) or params["currency"],
+				flt(b.get("revenue")),
+				int(b.get("invoices") or 0),
+				b.get("first_purchase"),
+				b.get("last_purchase"),
+				flt(b.get("outstanding")),
+				flt(b.get("overdue")),
+				a.get("last_contact"),
+				int(a.get("recent") or 0),
+				a.get("last_payment"),
+				flt(days.get(name)),
+				params["now"],
+				params["now"],
+				params["now"],
+			)
+		)
+	_upsert(rows)
+	names = tuple(row[0] for row in customers)
+	for fn in frappe.get_hooks("crm_plus_after_refresh"):
+		frappe.get_attr(fn)(names, as_of)
+	return len(rows)
 
 
-# outstanding_amount is in the party account's currency; convert it to company currency when that
-# account is in the invoice's (foreign) currency.
-_BASE_OUTSTANDING = (
-	"si.outstanding_amount * case when si.party_account_currency = si.currency "
-	"then si.conversion_rate else 1 end"
-)
+def _upsert(rows: list[tuple]) -> None:
+	"""Create missing relationship rows (account owner from the Customer's account manager, stage
+	Prospect) and set every figure of existing ones; a row's name, owner and stage are left as they are."""
+	columns = ("name", "customer", "customer_name", "account_owner", "lifecycle_stage", *FIGURES)
+	one = "(" + ", ".join(["%s"] * (len(columns) + 2)) + ", 'Administrator', 'Administrator', 0, 0)"
+	update = ", ".join(f"`{c}` = values(`{c}`)" for c in FIGURES)
+	for batch in chunks.batches(rows, 1000):
+		frappe.db.sql(
+			f"""insert into `tabCustomer Relationship`
+				({", ".join(f"`{c}`" for c in columns)}, creation, modified, owner, modified_by, docstatus, idx)
+			values {", ".join([one] * len(batch))}
+			on duplicate key update {update}""",  # nosemgrep: column names are constants, values bound
+			[v for row in batch for v in row],
+		)
 
 
-def _billing(params):
-	frappe.db.sql(
-		f"""
-		update `tabCustomer Relationship` r
-		left join (
+def _by_customer(rows) -> dict:
+	return {row.pop("customer"): row for row in rows}
+
+
+def _billing(params) -> dict:
+	outstanding = base_outstanding_sql("si")
+	return _by_customer(
+		frappe.db.sql(
+			f"""
 			select si.customer,
 				max(si.company) as company,
 				sum(si.base_net_total) as revenue,
 				sum(case when si.is_return = 0 then 1 else 0 end) as invoices,
 				min(case when si.is_return = 0 then si.posting_date end) as first_purchase,
 				max(case when si.is_return = 0 then si.posting_date end) as last_purchase,
-				sum({_BASE_OUTSTANDING}) as outstanding,
+				sum({outstanding}) as outstanding,
 				sum(case when si.is_return = 0 and si.outstanding_amount > 0 and si.due_date < %(today)s
-					then {_BASE_OUTSTANDING} else 0 end) as overdue
+					then {outstanding} else 0 end) as overdue
 			from `tabSales Invoice` si
 			where si.docstatus = 1 {_in("si.customer", params)}
 			group by si.customer
-		) s on s.customer = r.name
-		left join `tabCompany` co on co.name = s.company
-		set r.currency = coalesce(co.default_currency, r.currency),
-			r.lifetime_revenue = coalesce(s.revenue, 0),
-			r.invoice_count = coalesce(s.invoices, 0),
-			r.first_purchase_date = s.first_purchase,
-			r.last_purchase_date = s.last_purchase,
-			r.outstanding_amount = coalesce(s.outstanding, 0),
-			r.overdue_amount = coalesce(s.overdue, 0),
-			r.refreshed_on = %(now)s
-		where 1=1 {_in("r.name", params)}
-		""",
-		params,
+			""",
+			params,
+			as_dict=True,
+		)
 	)
 
 
-def _activity(params):
-	frappe.db.sql(
-		f"""
-		update `tabCustomer Relationship` r
-		left join (
+def _activity(params) -> dict:
+	return _by_customer(
+		frappe.db.sql(
+			f"""
 			select tp.customer,
 				max(case when tp.touchpoint_type not in %(non_contact)s then tp.posting_date end) as last_contact,
 				sum(case when tp.touchpoint_type not in %(non_contact)s
@@ -144,22 +205,18 @@ def _activity(params):
 			from `tabCustomer Touchpoint` tp
 			where tp.status = %(active)s {_in("tp.customer", params)}
 			group by tp.customer
-		) a on a.customer = r.name
-		set r.last_touchpoint_date = a.last_contact,
-			r.touchpoints_90d = coalesce(a.recent, 0),
-			r.last_payment_date = a.last_payment
-		where 1=1 {_in("r.name", params)}
-		""",
-		params,
+			""",
+			params,
+			as_dict=True,
+		)
 	)
 
 
-def _days_to_pay(params):
+def _days_to_pay(params) -> dict:
 	"""Average days from invoice date to the last settling ledger entry, over fully paid invoices."""
-	frappe.db.sql(
-		f"""
-		update `tabCustomer Relationship` r
-		left join (
+	return dict(
+		frappe.db.sql(
+			f"""
 			select si.customer, avg(datediff(p.paid_on, si.posting_date)) as days
 			from `tabSales Invoice` si
 			join (
@@ -173,9 +230,7 @@ def _days_to_pay(params):
 			where si.docstatus = 1 and si.is_return = 0 and si.outstanding_amount = 0
 				{_in("si.customer", params)}
 			group by si.customer
-		) d on d.customer = r.name
-		set r.avg_days_to_pay = coalesce(d.days, 0)
-		where 1=1 {_in("r.name", params)}
-		""",
-		params,
+			""",
+			params,
+		)
 	)

@@ -3,8 +3,13 @@
 Every source is a ``frappe.qb`` SELECT that yields rows in ``COLUMNS`` order. The live doc event, the
 backfill and the reconciliation all run the *same* select (narrowed to one document, to a chunk, or to
 the documents that have no touchpoint yet), so history and live hooks always produce identical records.
-Rows are written with ``INSERT ... ON DUPLICATE KEY UPDATE`` (a no-op) against the unique key (reference_doctype, reference_name,
-touchpoint_type, customer): a handler called twice, or a job run twice, cannot write a second touchpoint.
+The kinds (Invoice or Credit Note, Payment or Refund) are decided by the functions of ``kinds.py``, turned
+into SQL CASEs here, so the unit-tested rules are the ones production runs.
+
+The unique key (reference_doctype, reference_name, touchpoint_type, customer) makes a second touchpoint
+for the same event impossible: a handler called twice, or a job run twice, writes nothing twice. Rows are
+read with plain SELECTs and written with ``insert_rows``: by live events in the document's transaction,
+by bulk jobs a chunk at a time (see ``chunks.py``), so a job never locks what billing writes.
 """
 
 from collections.abc import Callable, Iterable
@@ -13,10 +18,19 @@ from dataclasses import dataclass
 import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.custom import ConstantColumn
-from frappe.query_builder.functions import Coalesce, Count, GroupConcat, Max, Now, Sum
+from frappe.query_builder.functions import Coalesce, GroupConcat, Max, Now, Sum
 from pypika.terms import NullValue, PseudoColumn
 
-from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
+from crm_plus.touchpoints.kinds import (
+	ACTIVE,
+	CANCELLED,
+	PAYMENT_TYPES,
+	base_outstanding_sql,
+	invoice_type,
+	payment_direction,
+	payment_type,
+	settlement_type,
+)
 
 COLUMNS = (
 	"customer",
@@ -50,6 +64,14 @@ def _row(query, *terms):
 	return query.select(*(term.as_(column) for term, column in zip(terms, COLUMNS, strict=True)))
 
 
+def _case(column, mapping: dict):
+	"""A SQL CASE that maps the column's values as ``mapping`` does (built from a kinds.py rule)."""
+	case = Case()
+	for value, result in mapping.items():
+		case = case.when(column == value, result)
+	return case
+
+
 def _standard(t):
 	"""status (Cancelled for a cancelled source), owner, modified_by, creation, modified."""
 	return [
@@ -67,9 +89,6 @@ class Source:
 	build: Callable  # (table) -> SELECT yielding COLUMNS, filtered to the touchpoint-worthy documents
 	# (doc) -> the customers a document's touchpoints are for; empty when it concerns no customer
 	customers: Callable
-	# (after, upto) -> an upper bound of the rows a name range yields, for sources with more than one
-	# row per document; others yield at most one row per document
-	rows_bound: Callable | None = None
 
 	@property
 	def table(self):
@@ -81,9 +100,12 @@ class Source:
 		missing_only: bool = False,
 		after: str | None = None,
 		upto: str | None = None,
+		start: str | None = None,
+		end: str | None = None,
 	):
 		"""Touchpoint rows of submitted (and cancelled: their touchpoint is Cancelled) documents, optionally
-		narrowed to names, a name range, or those that have no touchpoint yet."""
+		narrowed to names, a name range ((after, upto] or [start, end)), or those that have no touchpoint
+		yet."""
 		TP = frappe.qb.DocType("Customer Touchpoint")
 		t = self.table
 		q = self.build(t).where(t.docstatus.isin([1, 2]))
@@ -93,19 +115,20 @@ class Source:
 			q = q.where(t.name > after)
 		if upto is not None:
 			q = q.where(t.name <= upto)
+		if start is not None or end is not None:
+			q = q.where(_in_range(t, start, end))
 		if missing_only:
 			have = frappe.qb.from_(TP).select(TP.reference_name).where(TP.reference_doctype == self.doctype)
 			q = q.where(t.name.notin(have))
 		return q
 
-	def insert(self, reserve: int | None = None, **narrow) -> int:
-		"""Write the touchpoints of the selected documents; return how many rows were new."""
-		return insert_select(self.select(**narrow), reserve)
+	def insert(self, **narrow) -> int:
+		"""Write the touchpoints of the selected documents in the caller's transaction (live events)."""
+		return insert_rows(self.rows(**narrow), block=False)
 
-	def insert_range(self, after: str, upto: str, documents: int) -> int:
-		"""Bulk-write the touchpoints of a name range holding ``documents`` submitted/cancelled documents."""
-		bound = self.rows_bound(after, upto) if self.rows_bound else documents
-		return self.insert(reserve=bound, after=after, upto=upto) if bound else 0
+	def rows(self, **narrow) -> list[tuple]:
+		"""The touchpoint rows of the selected documents, read with a plain (non-locking) SELECT."""
+		return [tuple(row) for row in self.select(**narrow).run()]
 
 
 def _quotation(t):
@@ -156,7 +179,9 @@ def _selling_document(touchpoint_type, date_field: str, summary_field: str):
 _sales_order = _selling_document("Sales Order", "transaction_date", "po_no")
 _delivery_note = _selling_document("Delivery", "posting_date", "return_against")
 _sales_invoice = _selling_document(
-	lambda t: Case().when(t.is_return == 1, "Credit Note").else_("Invoice"), "posting_date", "return_against"
+	lambda t: Case().when(t.is_return == 1, invoice_type(1)).else_(invoice_type(0)),
+	"posting_date",
+	"return_against",
 )
 
 
@@ -171,9 +196,9 @@ def _payment_entry(t):
 	return _row(
 		frappe.qb.from_(t),
 		t.party,
-		Case().when(receive, "Payment").else_("Refund"),
+		_case(t.payment_type, {kind: payment_type(kind) for kind in PAYMENT_TYPES}),
 		_const("System"),
-		Case().when(receive, "Inbound").else_("Outbound"),
+		_case(t.payment_type, {kind: payment_direction(kind) for kind in PAYMENT_TYPES}),
 		_const("Payment Entry"),
 		t.name,
 		t.company,
@@ -184,7 +209,7 @@ def _payment_entry(t):
 		paid_against,
 		t.owner,
 		*_standard(t),
-	).where((t.party_type == "Customer") & t.payment_type.isin(["Receive", "Pay"]))
+	).where((t.party_type == "Customer") & t.payment_type.isin(list(PAYMENT_TYPES)))
 
 
 def _journal_entry(t):
@@ -195,9 +220,9 @@ def _journal_entry(t):
 		_row(
 			frappe.qb.from_(t).join(row).on((row.parent == t.name) & (row.parenttype == "Journal Entry")),
 			row.party,
-			Case().when(net < 0, "Refund").else_("Payment"),
+			Case().when(net < 0, settlement_type(-1)).else_(settlement_type(1)),
 			_const("System"),
-			Case().when(net < 0, "Outbound").else_("Inbound"),
+			Case().when(net < 0, payment_direction("Pay")).else_(payment_direction("Receive")),
 			_const("Journal Entry"),
 			t.name,
 			t.company,
@@ -212,22 +237,6 @@ def _journal_entry(t):
 		.where((row.party_type == "Customer") & (row.reference_type == "Sales Invoice"))
 		.groupby(t.name, row.party)
 	)
-
-
-def _journal_entry_rows(after: str, upto: str) -> int:
-	"""At most one touchpoint per customer row of the entries in the range."""
-	row = DocType("Journal Entry Account")
-	return (
-		frappe.qb.from_(row)
-		.select(Count("*"))
-		.where(
-			(row.parenttype == "Journal Entry")
-			& (row.parent > after)
-			& (row.parent <= upto)
-			& (row.party_type == "Customer")
-			& (row.reference_type == "Sales Invoice")
-		)
-	).run()[0][0]
 
 
 def _dunning(t):
@@ -265,7 +274,7 @@ def _quotation_customers(doc) -> list[str]:
 
 
 def _payment_customers(doc) -> list[str]:
-	if doc.party_type == "Customer" and doc.payment_type in ("Receive", "Pay") and doc.party:
+	if doc.party_type == "Customer" and payment_type(doc.payment_type) and doc.party:
 		return [doc.party]
 	return []
 
@@ -288,7 +297,7 @@ SOURCES: dict[str, Source] = {
 		Source("Delivery Note", _delivery_note, _customer_field),
 		Source("Sales Invoice", _sales_invoice, _customer_field),
 		Source("Payment Entry", _payment_entry, _payment_customers),
-		Source("Journal Entry", _journal_entry, _journal_entry_customers, _journal_entry_rows),
+		Source("Journal Entry", _journal_entry, _journal_entry_customers),
 		Source("Dunning", _dunning, _customer_field),
 	)
 }
@@ -299,11 +308,12 @@ def get_source(doctype: str) -> Source | None:
 	return SOURCES.get(doctype)
 
 
-def overdue_invoices(as_of):
+def overdue_invoices(as_of, start: str | None = None, end: str | None = None):
 	"""Invoices that are unpaid past their due date: the 'invoice became overdue' touchpoints.
 
 	ERPNext flips invoices to Overdue with a raw UPDATE in its daily job (no document event), so
-	crm_plus's own daily job writes these rows; the unique key makes it write each one once.
+	crm_plus's own daily job writes these rows; the unique key makes it write each one once. Narrowed to
+	the names in [start, end) when given (a chunk of a bulk job).
 	"""
 	si = DocType("Sales Invoice")
 	return _row(
@@ -318,47 +328,109 @@ def overdue_invoices(as_of):
 		si.due_date,
 		si.party_account_currency,
 		si.outstanding_amount,
-		Case()
-		.when(si.party_account_currency == si.currency, si.outstanding_amount * si.conversion_rate)
-		.else_(si.outstanding_amount),
+		PseudoColumn(base_outstanding_sql("`tabSales Invoice`")),
 		NullValue(),
 		si.owner,
 		*_standard(si),
-	).where(_overdue(si, as_of))
+	).where(_overdue(si, as_of) & _in_range(si, start, end))
+
+
+def _in_range(t, start: str | None, end: str | None):
+	"""Names in [start, end), either end open when None."""
+	condition = t.name.isnotnull()
+	if start is not None:
+		condition &= t.name >= start
+	if end is not None:
+		condition &= t.name < end
+	return condition
 
 
 def _overdue(si, as_of):
 	return (si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0) & (si.due_date < as_of)
 
 
-def overdue_count(as_of) -> int:
-	"""How many invoices are overdue on ``as_of`` (the row bound of ``overdue_invoices``)."""
-	si = DocType("Sales Invoice")
-	return frappe.qb.from_(si).select(Count("*")).where(_overdue(si, as_of)).run()[0][0]
-
-
 SEQUENCE = "customer_touchpoint_id_seq"  # Frappe v15 names autoincrement doctypes from this sequence
+KEY = (COLUMNS.index("reference_doctype"), COLUMNS.index("reference_name"), COLUMNS.index("touchpoint_type"))
+CUSTOMER = COLUMNS.index("customer")
+ATTEMPTS = 5
+INSERT_BATCH = 1000
 
 
-def insert_select(select, reserve: int | None = None) -> int:
-	"""Insert the rows of a touchpoint SELECT, skipping those that exist; return how many were new.
+def insert_rows(rows: list[tuple], block: bool = True) -> int:
+	"""Write touchpoint rows (in ``COLUMNS`` order, read with a plain SELECT); return how many were new.
 
-	Names come from the doctype's sequence: one ``nextval`` per row, or, for bulk writes that know an
-	upper bound of their row count (``reserve``), a block reserved up front and numbered with
-	ROW_NUMBER(), which saves a sequence write per row. Only a duplicate of the unique source key is
-	skipped; any other error still raises.
+	Rows whose source key (the unique key) exists are left out first (a plain SELECT on crm_plus's own
+	table: it locks nothing, unlike ``INSERT ... SELECT ... WHERE NOT EXISTS`` or ``ON DUPLICATE KEY``).
+	Names come from the sequence: a block reserved for the rows (one ``nextval`` and one ``setval``
+	instead of a sequence write per row: bulk jobs), or one ``nextval`` per row (live events).
+
+	The INSERT neither ignores nor updates on a duplicate: if it still meets one it fails as a whole and
+	is retried, a source-key duplicate (written meanwhile by another transaction) being left out again, a
+	name clash (a live ``nextval`` taken between a block's ``nextval`` and ``setval``, or a live name that
+	fell into a block) getting new names. So only true duplicates are ever skipped and no touchpoint is
+	lost, whichever side of the race a row is on.
 	"""
-	if reserve:
+
+	written = 0
+	for start in range(0, len(rows), INSERT_BATCH):
+		batch = rows[start : start + INSERT_BATCH]
+		written += _retrying(lambda batch=batch: _write(batch, block))
+	return written
+
+
+def _write(rows: list[tuple], block: bool) -> int:
+	fresh = _not_written(rows)
+	if not fresh:
+		return 0
+	columns = ", ".join(f"`{c}`" for c in (*COLUMNS, "name"))
+	if block:
 		first = frappe.db.get_next_sequence_val("Customer Touchpoint")
-		frappe.db.sql(f"select setval(`{SEQUENCE}`, %s)", first + reserve)  # nosemgrep
-		name = f"{int(first)} + row_number() over ()"
+		frappe.db.sql(f"select setval(`{SEQUENCE}`, %s)", first + len(fresh) - 1)  # nosemgrep
+		one = "(" + ", ".join(["%s"] * (len(COLUMNS) + 1)) + ")"
+		values = [v for i, row in enumerate(fresh) for v in (*row, first + i)]
 	else:
-		name = f"nextval(`{SEQUENCE}`)"
-	sql, params = select.select(PseudoColumn(name)).walk()
-	columns = ", ".join(f"`{c}`" for c in COLUMNS)
+		one = "(" + ", ".join(["%s"] * len(COLUMNS)) + f", nextval(`{SEQUENCE}`))"
+		values = [v for row in fresh for v in row]
 	frappe.db.sql(
-		f"""insert into `tabCustomer Touchpoint` ({columns}, `name`) {sql}
-		on duplicate key update `tabCustomer Touchpoint`.`idx` = `tabCustomer Touchpoint`.`idx`""",  # nosemgrep
-		params,
+		f"insert into `tabCustomer Touchpoint` ({columns}) values {', '.join([one] * len(fresh))}",  # nosemgrep
+		values,
 	)
-	return frappe.db._cursor.rowcount
+	return len(fresh)
+
+
+def _not_written(rows: list[tuple]) -> list[tuple]:
+	"""The rows whose source key has no touchpoint yet (one plain SELECT over crm_plus's own table)."""
+	if not rows:
+		return []
+	names = {(row[KEY[0]], row[KEY[1]]) for row in rows}
+	tp = DocType("Customer Touchpoint")
+	existing = set()
+	for doctype in {d for d, _n in names}:
+		found = (
+			frappe.qb.from_(tp)
+			.select(tp.reference_doctype, tp.reference_name, tp.touchpoint_type, tp.customer)
+			.where(
+				(tp.reference_doctype == doctype)
+				& tp.reference_name.isin(sorted({n for d, n in names if d == doctype}))
+			)
+		).run()
+		existing.update(tuple(r) for r in found)
+	seen, fresh = set(), []
+	for row in rows:
+		key = (row[KEY[0]], row[KEY[1]], row[KEY[2]], row[CUSTOMER])
+		if key not in existing and key not in seen:
+			seen.add(key)
+			fresh.append(row)
+	return fresh
+
+
+def _retrying(write):
+	"""Run a touchpoint INSERT; on a duplicate (source key or name) run it again, as its rows are chosen
+	afresh each time. Any other error, or a duplicate that persists, raises."""
+	for attempt in range(ATTEMPTS):
+		try:
+			return write()
+		except Exception as e:
+			if attempt == ATTEMPTS - 1 or not frappe.db.is_duplicate_entry(e):
+				raise
+	return 0

@@ -41,3 +41,17 @@ def test_type_sets_are_disjoint_and_cover_the_doctype_options():
 	)
 	options = next(f["options"] for f in meta["fields"] if f["fieldname"] == "touchpoint_type")
 	assert set(options.split("\n")) == kinds.ALL_TYPES
+
+
+def test_payments_in_and_out():
+	assert {k: kinds.payment_type(k) for k in kinds.PAYMENT_TYPES} == {"Receive": "Payment", "Pay": "Refund"}
+	assert kinds.payment_direction("Receive") == "Inbound"
+	assert kinds.payment_direction("Pay") == "Outbound"
+
+
+def test_base_outstanding_converts_only_foreign_party_accounts():
+	sql = kinds.base_outstanding_sql("x")
+	assert sql == (
+		"x.outstanding_amount * case when x.party_account_currency = x.currency "
+		"then x.conversion_rate else 1 end"
+	)

@@ -5,11 +5,9 @@ days ago; the minimum applies to each invoice's outstanding amount in company cu
 """
 
 from crm_plus.lifecycle.conditions.base import Condition, Parameter, _, in_chunk, in_company
+from crm_plus.touchpoints.kinds import base_outstanding_sql
 
-_BASE_OUTSTANDING = (
-	"si.outstanding_amount * case when si.party_account_currency = si.currency "
-	"then si.conversion_rate else 1 end"
-)
+_BASE_OUTSTANDING = base_outstanding_sql("si")
 
 CONDITION = Condition(
 	key="overdue_invoice",
@@ -35,4 +33,6 @@ CONDITION = Condition(
 	explanation=_(
 		"Invoice {invoice} overdue by {days_overdue} days ({invoices} overdue, {overdue_amount} outstanding)"
 	),
+	money=("overdue_amount", "min_amount"),
+	public_explanation=_("Invoice {invoice} overdue by {days_overdue} days ({invoices} overdue)"),
 )

@@ -20,8 +20,12 @@ class CRMPlanEvaluation(Document):
 			)
 
 	def on_submit(self):
-		# the manager's review is done
+		# the manager's review is done; the period may have a new draft now
+		self.db_set("draft_key", None, update_modified=False)
 		close_all_assignments(self.doctype, self.name, ignore_permissions=True)
+
+	def on_cancel(self):
+		self.db_set("draft_key", None, update_modified=False)
 
 
 def on_doctype_update():
@@ -31,3 +35,5 @@ def on_doctype_update():
 		"CRM Plan Evaluation", ["plan", "scheduled_for"], constraint_name="unique_plan_due_date"
 	)
 	frappe.db.add_index("CRM Plan Evaluation", ["plan", "period_to"])
+	# one on-demand draft per plan and period: "Evaluate now" clicked twice (or twice at once) makes one
+	frappe.db.add_unique("CRM Plan Evaluation", ["draft_key"], constraint_name="unique_on_demand_draft")
