@@ -2,11 +2,19 @@
 
 Runs only for the alerts a run really inserted. Responsible users are resolved in one query for the whole
 set; ToDos and e-mails are documents, so they are created one per alert (through Frappe, with its
-notifications and Email Queue).
+notifications and Email Queue). ToDos are assigned with Frappe's assignment API, so the assignee is
+notified, gets access (the alert is shared when needed) and follows it as with any assignment.
+
+What was done is stored as a message (its English text) and its arguments (``action_message``,
+``action_args``) beside the text in the site's language (``action_taken``); the alert's form shows it in
+the reader's language (``Lifecycle Alert.onload``).
 """
 
+import json
+
 import frappe
-from frappe import _
+from frappe import _, _lt
+from frappe.desk.form import assign_to
 from frappe.utils import escape_html
 
 from crm_plus.lifecycle import responsible, stages
@@ -27,38 +35,57 @@ def apply(rule, alerts: list[dict]) -> None:
 	if handler:
 		handler(rule, alerts)
 	else:
-		_mark(alerts, _("Logged"))
+		_mark(alerts, _lt("Logged"))
 
 
 def assign_todo(rule, alerts: list[dict]) -> None:
 	users = responsible.users_for(rule, [a.customer for a in alerts])
+	assigned = None
 	for alert in alerts:
 		user = users.get(alert.customer)
 		if not user:
-			_mark([alert], _("No responsible user found; nothing assigned"))
+			_mark([alert], _lt("No responsible user found; nothing assigned"))
 			continue
-		todo = frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": user,
-				"description": _description(rule, alert),
-				"reference_type": "Lifecycle Alert",
-				"reference_name": alert.name,
-				"role": rule.responsible_role if rule.responsible == responsible.ROLE else None,
-				"assigned_by": "Administrator",
-				"priority": "Medium",
-			}
-		).insert(ignore_permissions=True)
-		frappe.db.set_value(
+		todo = assign(
 			"Lifecycle Alert",
 			alert.name,
-			{
-				"todo": todo.name,
-				"responsible_user": user,
-				"action_taken": _("ToDo assigned to {0}").format(user),
-			},
-			update_modified=False,
+			user,
+			_description(rule, alert),
+			role=rule.responsible_role if rule.responsible == responsible.ROLE else None,
 		)
+		frappe.db.set_value(
+			"Lifecycle Alert", alert.name, {"todo": todo, "responsible_user": user}, update_modified=False
+		)
+		_mark([alert], _lt("ToDo assigned to {0}"), user)
+		assigned = user
+	responsible.remember(rule, assigned)
+
+
+def assign(doctype: str, name, user: str, description: str, role: str | None = None, date=None) -> str | None:
+	"""Assign the document to ``user`` through Frappe (``assign_to.add``: ToDo, share when needed,
+	follow, assignment notification); an open assignment of the same user is kept, not duplicated.
+	Returns the ToDo's name."""
+	assign_to.add(
+		{
+			"assign_to": [user],
+			"doctype": doctype,
+			"name": str(name),
+			"description": description,
+			"priority": "Medium",
+			"assigned_by": "Administrator",
+			**({"date": date} if date else {}),
+		},
+		ignore_permissions=True,
+	)
+	todo = frappe.db.get_value(
+		"ToDo",
+		{"reference_type": doctype, "reference_name": str(name), "allocated_to": user, "status": "Open"},
+		"name",
+		order_by="creation desc",
+	)
+	if todo and role:
+		frappe.db.set_value("ToDo", todo, "role", role, update_modified=False)
+	return todo
 
 
 def send_email(rule, alerts: list[dict]) -> None:
@@ -77,15 +104,18 @@ def send_email(rule, alerts: list[dict]) -> None:
 		user = users.get(alert.customer)
 		recipient = customer.email_id if rule.email_to == "Customer" else emails.get(user)
 		if not recipient:
-			_mark([alert], _("No e-mail address found; nothing sent"))
+			_mark([alert], _lt("No e-mail address found; nothing sent"))
 			continue
+		# amounts go to the customer (their own invoices) and to users who may read them, never to others
+		money = rule.email_to == "Customer" or can_read_money(user)
 		context = {
 			"customer": alert.customer,
 			"customer_name": customer.customer_name,
 			"rule": rule.title,
-			"explanation": alert.explanation,
+			"explanation": alert.explanation if money else alert.public_explanation,
 			"alert": alert.name,
-			**frappe.parse_json(alert.matched_values or "{}"),
+			**frappe.parse_json(alert.facts or "{}"),
+			**(frappe.parse_json(alert.matched_values or "{}") if money else {}),
 		}
 		email = template.get_formatted_email(context)
 		try:
@@ -99,18 +129,15 @@ def send_email(rule, alerts: list[dict]) -> None:
 		except frappe.OutgoingEmailError:
 			# no outgoing e-mail account: say so on the alert, which stays open for someone to act on
 			frappe.clear_messages()
-			_mark([alert], _("No outgoing e-mail account; nothing sent"))
+			_mark([alert], _lt("No outgoing e-mail account; nothing sent"))
 			continue
 		frappe.db.set_value(
 			"Lifecycle Alert",
 			alert.name,
-			{
-				"email_queue": queued.name if queued else None,
-				"responsible_user": user,
-				"action_taken": _("E-mail queued to {0}").format(recipient),
-			},
+			{"email_queue": queued.name if queued else None, "responsible_user": user},
 			update_modified=False,
 		)
+		_mark([alert], _lt("E-mail queued to {0}"), recipient)
 
 
 def send_survey(rule, alerts: list[dict]) -> None:
@@ -140,15 +167,33 @@ def send_survey(rule, alerts: list[dict]) -> None:
 
 def set_stage(rule, alerts: list[dict]) -> None:
 	"""The alerts carry ``stage_set`` from their insert; recomputing their customers applies the flag."""
-	_mark(alerts, _("Stage set to {0}").format(_(rule.target_stage)))
+	_mark(alerts, _lt("Stage set to {0}"), rule.target_stage)
 	stages.update_stages([a.customer for a in alerts])
 
 
-def _mark(alerts: list[dict], text: str) -> None:
+def _mark(alerts: list[dict], message, *args) -> None:
+	"""Record what was done: ``message`` (an ``_lt`` message, or a text) with its arguments, rendered in
+	the site's language into ``action_taken`` and kept as message and arguments for every reader."""
+	msgid = getattr(message, "msg", None) or str(message)
 	alert = frappe.qb.DocType("Lifecycle Alert")
-	frappe.qb.update(alert).set(alert.action_taken, text).where(
+	frappe.qb.update(alert).set(alert.action_taken, render_action(msgid, args)).set(
+		alert.action_message, msgid
+	).set(alert.action_args, json.dumps([str(a) for a in args])).where(
 		alert.name.isin([a.name for a in alerts])
 	).run()
+
+
+def render_action(msgid: str | None, args) -> str:
+	"""An action message in the current language (stages are translated too)."""
+	return _(msgid).format(*(_(a) for a in args)) if msgid else ""
+
+
+def can_read_money(user: str | None = None) -> bool:
+	"""Whether ``user`` (default: the session user) may read amounts of money (permlevel 1 of Lifecycle
+	Alert: CRM Manager, Sales Manager, Accounts User, System Manager)."""
+	if not user:
+		return False
+	return 1 in frappe.get_meta("Lifecycle Alert").get_permlevel_access("read", user=user)
 
 
 def _user_emails(users: list[str]) -> dict[str, str]:
@@ -165,6 +210,7 @@ def _user_emails(users: list[str]) -> dict[str, str]:
 
 
 def _description(rule, alert) -> str:
+	"""The ToDo's text: the rule, the customer and why, without amounts (the assignee may not read them)."""
 	return _("{0}: {1} ({2})").format(
-		escape_html(rule.title), escape_html(alert.customer), escape_html(alert.explanation)
+		escape_html(rule.title), escape_html(alert.customer), escape_html(alert.public_explanation)
 	)

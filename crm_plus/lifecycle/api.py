@@ -4,6 +4,8 @@ import frappe
 from frappe import _
 
 from crm_plus.lifecycle import engine
+from crm_plus.lifecycle import run_now as run_now_
+from crm_plus.lifecycle.actions import can_read_money
 from crm_plus.lifecycle.conditions import registry
 
 PREVIEW_LIMIT = 500
@@ -33,16 +35,18 @@ def preview(rule: str) -> dict:
 	"""Customers the rule matches now and why, without acting (cooldown honoured, as Run now would)."""
 	doc = frappe.get_doc("Lifecycle Rule", rule)
 	doc.check_permission("read")
-	rows = engine.preview(doc)
+	# amounts of money only for those who may read them (permlevel 1 of Lifecycle Alert)
+	rows = engine.preview(doc, with_money=can_read_money(frappe.session.user))
 	return {"total": len(rows), "matches": rows[:PREVIEW_LIMIT]}
 
 
 @frappe.whitelist(methods=["POST"])
 def run_now(rule: str) -> dict:
-	"""Check the rule now and act on new matches (in background jobs on a large site)."""
+	"""Check the rule now and act on new matches (in a background job on a large site): the summary of
+	what happened, or ``queued``."""
 	if not set(RUN_ROLES) & set(frappe.get_roles()):
 		frappe.throw(
 			_("Only a CRM Manager or System Manager can run lifecycle rules."), frappe.PermissionError
 		)
 	frappe.get_doc("Lifecycle Rule", rule).check_permission("write")
-	return engine.enqueue_rule(rule)
+	return run_now_.start(rule)

@@ -3,24 +3,54 @@ role (its users take turns) or a named user. One query per rule run, never one p
 
 import frappe
 
+from crm_plus.touchpoints import chunks
+
 ACCOUNT_OWNER, STAGE_OWNER, ROLE, USER = "Account Owner", "Stage Owner", "Role", "User"
 
 
 def users_for(rule, customers: list[str]) -> dict[str, str | None]:
-	"""The responsible user of each customer (None when there is nobody)."""
+	"""The responsible user of each customer; the rule's fallback user where there is nobody, else None."""
+	found = _responsible_users(rule, customers)
+	fallback = rule.get("fallback_user")
+	if fallback and frappe.db.get_value("User", fallback, "enabled"):
+		found = {c: user or fallback for c, user in found.items()}
+	return found
+
+
+def _responsible_users(rule, customers: list[str]) -> dict[str, str | None]:
 	if not customers:
 		return {}
 	if rule.responsible == USER:
 		return dict.fromkeys(customers, rule.responsible_user)
 	if rule.responsible == ROLE:
-		users = role_users(rule.responsible_role)
-		return {c: users[i % len(users)] if users else None for i, c in enumerate(customers)}
+		return round_robin(rule, customers)
 	if rule.responsible == STAGE_OWNER:
 		owners = stage_owners(rule.company)
 		return {c: owners.get(stage) for c, stage in _stages(customers).items()}
 	if rule.responsible == ACCOUNT_OWNER:
 		return account_owners(customers)
 	return dict.fromkeys(customers)
+
+
+def round_robin(rule, customers: list[str]) -> dict[str, str | None]:
+	"""The role's users take turns, continuing after the user the rule's last run assigned (kept in the
+	database, as ERPNext's Assignment Rule keeps ``last_user``); ``remember`` records it."""
+	users = role_users(rule.responsible_role)
+	if not users:
+		return dict.fromkeys(customers)
+	last = chunks.get_state(_round_robin_key(rule))
+	start = users.index(last) + 1 if last in users else 0
+	return {c: users[(start + i) % len(users)] for i, c in enumerate(customers)}
+
+
+def remember(rule, user: str | None) -> None:
+	"""Record the last user a round-robin rule assigned, so that its next run continues after them."""
+	if user and rule.responsible == ROLE:
+		chunks.set_state(_round_robin_key(rule), user)
+
+
+def _round_robin_key(rule) -> str:
+	return f"crm_plus_round_robin:{rule.name}"
 
 
 def account_owners(customers: list[str]) -> dict[str, str | None]:

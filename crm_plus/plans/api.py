@@ -17,7 +17,7 @@ def get_kpis() -> list[dict]:
 	]
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def evaluate_now(plan: str) -> str:
 	"""Create (or reuse the draft) evaluation of the plan's current period up to today; returns its name."""
 	doc = frappe.get_doc("CRM Plan", plan)

@@ -71,3 +71,16 @@ def test_explanation_names_the_values():
 	condition = get_condition("no_purchase")
 	text = condition.explain({"days": 60}, {"days_since": 63, "invoice": "SINV-0042"})
 	assert text == "63 days since last invoice SINV-0042"
+
+
+def test_amounts_are_kept_apart_and_left_out_of_the_public_explanation():
+	overdue = get_condition("overdue_invoice")
+	row = {"invoice": "SINV-1", "days_overdue": 40, "invoices": 2, "overdue_amount": 4321.5, "days": 30}
+	facts, money = overdue.split(row)
+	assert money == {"overdue_amount": 4321.5}
+	assert "overdue_amount" not in facts
+	assert "4321.5" in overdue.template(True).format(**row)
+	assert overdue.template(False).format(**facts) == "Invoice SINV-1 overdue by 40 days (2 overdue)"
+	# a condition without amounts has one template
+	no_purchase = get_condition("no_purchase")
+	assert no_purchase.template(False) == no_purchase.template(True) == no_purchase.explanation

@@ -90,6 +90,10 @@ class Condition:
 	explanation: str  # str.format template over the parameters and the row's values
 	frequency: str = DAILY
 	description: str = ""
+	# the row's values that are amounts of money: stored at permlevel 1 and shown only to users who may
+	# read amounts; ``public_explanation`` is the template without them (defaults to ``explanation``)
+	money: tuple[str, ...] = ()
+	public_explanation: str = ""
 
 	def parameter(self, name: str) -> Parameter | None:
 		return next((p for p in self.parameters if p.name == name), None)
@@ -105,3 +109,16 @@ class Condition:
 
 	def explain(self, values: dict, row: dict, template: str | None = None) -> str:
 		return (template or self.explanation).format(**values, **row)
+
+	def template(self, with_money: bool) -> str:
+		"""The explanation template for a reader who may (or may not) read amounts."""
+		return (
+			self.explanation
+			if with_money or not self.money
+			else (self.public_explanation or self.explanation)
+		)
+
+	def split(self, row: dict) -> tuple[dict, dict]:
+		"""A matched row's values as (facts anyone may read, amounts of money)."""
+		facts = {k: v for k, v in row.items() if k not in self.money}
+		return facts, {k: v for k, v in row.items() if k in self.money}

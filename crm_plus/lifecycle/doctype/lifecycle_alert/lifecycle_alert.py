@@ -1,18 +1,47 @@
 # Copyright (c) 2026, crm_plus developers and contributors
 # For license information, please see license.txt
 
+import json
+
 import frappe
+from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from crm_plus.lifecycle import stages
+from crm_plus.lifecycle.actions import can_read_money, render_action
+from crm_plus.lifecycle.conditions import get_condition
 
 
 class LifecycleAlert(Document):
 	# begin: auto-generated types
 	# end: auto-generated types
 
+	def onload(self):
+		"""The texts in the reader's language, the explanation with amounts only for who may read them."""
+		self.explanation = self.render_explanation()
+		if self.action_message:
+			self.action_taken = render_action(self.action_message, json.loads(self.action_args or "[]"))
+
+	def render_explanation(self, with_money: bool | None = None) -> str:
+		"""Why the rule matched, from the stored condition and values, in the current language."""
+		condition = get_condition(self.condition)
+		if not condition or not self.facts:
+			return self.explanation
+		if with_money is None:
+			with_money = can_read_money(frappe.session.user)
+		values = json.loads(self.facts or "{}")
+		if with_money:
+			values.update(json.loads(self.matched_values or "{}"))
+		try:
+			return _(condition.template(with_money)).format(**values)
+		except (KeyError, IndexError, ValueError):
+			return self.explanation
+
 	def validate(self):
+		# the texts the form showed were rendered for its reader: what is stored stays as the engine wrote it
+		if before := self.get_doc_before_save():
+			self.explanation, self.action_taken = before.explanation, before.action_taken
 		if self.has_value_changed("status"):
 			self.resolved_on = now_datetime() if self.status == "Resolved" else None
 

@@ -26,7 +26,7 @@ class CRMPlan(Document):
 		self.set_currency()
 		self.sync_schedule()
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def activate(self):
 		"""Draft -> Active: capture every goal's baseline and schedule the first evaluation."""
 		self.check_permission("write")
@@ -39,7 +39,7 @@ class CRMPlan(Document):
 		evaluation.capture_baselines(self)
 		self._set_status(ACTIVE)
 
-	@frappe.whitelist()
+	@frappe.whitelist(methods=["POST"])
 	def close(self):
 		"""Active -> Closed: no further evaluations are scheduled."""
 		self.check_permission("write")
