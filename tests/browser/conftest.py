@@ -2,7 +2,7 @@
 
 The session starts ``bench --site $CRM_PLUS_SITE serve`` on a free port (and the socket.io server when the
 bench has none running), launches Debian's ``chromium`` through Playwright (``executable_path``; never
-``playwright install``), and logs in as a System Manager / CRM Manager made for the run, one per language.
+``playwright install``), and logs in as a System Manager / CRM Manager kept for these tests, one per language.
 
 Fixtures for tests:
 
@@ -149,34 +149,40 @@ def browser():
 
 @pytest.fixture(scope="session")
 def users():
-	"""One desk user per language, made (and committed) for this run, deleted afterwards."""
+	"""One desk user per language (``crm-plus-browser-<lang>@example.com``), made on first use and kept:
+	sessions running at the same time share them, and Frappe throttles creating many users an hour."""
 	from frappe.utils.password import update_password
 
 	made = {}
-	suffix = frappe.generate_hash(length=6)
 	for lang in LANGS:
-		email = f"crm-browser-{lang}-{suffix}@example.com"
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": f"Browser {lang}",
-				"language": lang,
-				"send_welcome_email": 0,
-				"user_type": "System User",
-				"roles": [{"role": role} for role in ROLES if frappe.db.exists("Role", role)],
-			}
-		).insert(ignore_permissions=True)
-		update_password(user.name, PASSWORD)
-		made[lang] = user.name
+		email = f"crm-plus-browser-{lang}@example.com"
+		roles = [role for role in ROLES if frappe.db.exists("Role", role)]
+		if frappe.db.exists("User", email):
+			user = frappe.get_doc("User", email)
+			user.update({"enabled": 1, "language": lang, "user_type": "System User"})
+			user.add_roles(*[r for r in roles if r not in {row.role for row in user.roles}])
+			user.save(ignore_permissions=True)
+		else:
+			frappe.flags.in_import = True  # no creation throttle (other sessions make users too)
+			try:
+				frappe.get_doc(
+					{
+						"doctype": "User",
+						"email": email,
+						"first_name": f"Browser {lang}",
+						"language": lang,
+						"send_welcome_email": 0,
+						"user_type": "System User",
+						"roles": [{"role": role} for role in roles],
+					}
+				).insert(ignore_permissions=True)
+			finally:
+				frappe.flags.in_import = False
+		frappe.db.set_value("User", email, "enabled", 1)
+		update_password(email, PASSWORD)
+		made[lang] = email
 	frappe.db.commit()
-	yield made
-	frappe.db.rollback()
-	for name in made.values():
-		for doctype in ("ToDo", "Notification Log"):
-			frappe.db.delete(doctype, {"allocated_to" if doctype == "ToDo" else "for_user": name})
-		frappe.delete_doc("User", name, force=True, ignore_permissions=True)
-	frappe.db.commit()
+	return made
 
 
 @pytest.fixture(params=LANGS)

@@ -114,4 +114,6 @@ def test_touchpoint_list_status_is_the_status(desk, site_data):
 	indicator = row.locator(".indicator-pill").first.inner_text().strip()
 	assert indicator == desk.__("Active")
 	assert customer in row.inner_text()
+	headers = page.locator(".list-row-head").first.inner_text()
+	assert desk.__("ID") not in headers.split("\n")
 	desk.screenshot("touchpoint-list")

@@ -161,6 +161,12 @@ def test_preview_run_now_alert_and_todo(desk, site_data):
 	todo = alerts[owned].todo
 	assert frappe.db.get_value("ToDo", todo, "allocated_to") == desk.user
 
+	# the alert list names customers, not numeric IDs
+	page = desk.goto(f"lifecycle-alert?rule={rule}")
+	page.locator(".list-row-container", has_text=owned).first.wait_for()
+	assert desk.__("ID") not in page.locator(".list-row-head").first.inner_text().split("\n")
+	desk.screenshot("lifecycle-alert-list")
+
 	# the alert shows its values as a table, not JSON, and leads to its ToDo
 	page = desk.goto(f"lifecycle-alert/{alerts[owned].name}")
 	page.locator(".crm-plus-matched-values table").wait_for()
