@@ -84,6 +84,15 @@ def evaluate_due(plan, today) -> list[str]:
 	return created
 
 
+def catch_up(plan: str, today=None) -> list[str]:
+	"""Background job after a late activation: evaluate the periods that already ended, so the plan's
+	next evaluation date is the coming one. The daily job would do the same at night."""
+	doc = frappe.get_doc("CRM Plan", plan)
+	if doc.status != "Active":
+		return []
+	return evaluate_due(doc, getdate(today))
+
+
 def evaluate_on_demand(plan, today=None):
 	"""An interim evaluation of the current period up to today (or the plan's end); a draft that already
 	covers the same days is reused rather than duplicated."""

@@ -38,6 +38,23 @@ class CRMPlan(Document):
 		self.validate_goals()
 		evaluation.capture_baselines(self)
 		self._set_status(ACTIVE)
+		if self.next_evaluation_date and getdate(self.next_evaluation_date) < getdate():
+			# a plan activated after some of its periods ended: evaluate those now, in the background, so
+			# its next evaluation date is the coming one (not, say, January for a plan activated in November)
+			frappe.enqueue(
+				"crm_plus.plans.evaluation.catch_up",
+				queue="long",
+				job_id=f"crm_plus:plan_catch_up:{self.name}",
+				deduplicate=True,
+				enqueue_after_commit=True,
+				plan=self.name,
+			)
+			frappe.msgprint(
+				_(
+					"The periods of this plan that ended before today (from {0}) are being evaluated now; the next evaluation date follows."
+				).format(frappe.format(self.next_evaluation_date, "Date")),
+				alert=True,
+			)
 
 	@frappe.whitelist(methods=["POST"])
 	def close(self):
