@@ -10,6 +10,33 @@ POSITIVE_INT_FIELDS = ("nurturing_days", "churn_days", "timeline_limit", "lifecy
 
 class CRMPlusSettings(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		backfill_status: DF.Data | None
+		churn_days: DF.Int
+		enable_touchpoints: DF.Check
+		health_at_risk_below: DF.Int
+		health_healthy_from: DF.Int
+		health_trend_days: DF.Int
+		insights_status: DF.Data | None
+		last_backfill_on: DF.Datetime | None
+		last_insights_on: DF.Datetime | None
+		last_reconciled_on: DF.Datetime | None
+		lifecycle_chunk_size: DF.Int
+		nurturing_days: DF.Int
+		overdue_touchpoints: DF.Check
+		pause_lifecycle_rules: DF.Check
+		timeline_limit: DF.Int
+		weight_engagement: DF.Int
+		weight_frequency: DF.Int
+		weight_payment: DF.Int
+		weight_recency: DF.Int
+		weight_satisfaction: DF.Int
 	# end: auto-generated types
 
 	def validate(self):

@@ -7,6 +7,27 @@ from frappe.model.document import Document
 
 class CustomerSegmentHistory(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		company: DF.Link | None
+		customer: DF.Link
+		frequency_score: DF.Int
+		health_label: DF.Literal["", "Healthy", "Needs Attention", "At Risk"]
+		health_score: DF.Int
+		monetary_score: DF.Int
+		previous_segment: DF.Literal[
+			"", "Champions", "Loyal", "New", "Potential", "At Risk", "Hibernating", "Lost", "No Purchase"
+		]
+		recency_score: DF.Int
+		segment: DF.Literal[
+			"", "Champions", "Loyal", "New", "Potential", "At Risk", "Hibernating", "Lost", "No Purchase"
+		]
+		snapshot_date: DF.Date
 	# end: auto-generated types
 	pass
 

@@ -15,6 +15,33 @@ from crm_plus.lifecycle.conditions import get_condition
 
 class LifecycleAlert(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		action: DF.Data | None
+		action_args: DF.Code | None
+		action_message: DF.Data | None
+		action_taken: DF.SmallText | None
+		condition: DF.Data | None
+		customer: DF.Link
+		email_queue: DF.Link | None
+		explanation: DF.SmallText | None
+		facts: DF.Code | None
+		matched_on: DF.Datetime | None
+		matched_values: DF.Code | None
+		name: DF.Int | None
+		resolved_on: DF.Datetime | None
+		responsible_user: DF.Link | None
+		rule: DF.Link
+		run_token: DF.Data | None
+		stage_set: DF.Literal["", "At Risk", "Churned"]
+		status: DF.Literal["Open", "Resolved"]
+		todo: DF.Link | None
+		window_start: DF.Date | None
 	# end: auto-generated types
 
 	def onload(self):

@@ -21,6 +21,38 @@ SEND_SURVEY = "Send Survey"
 
 class LifecycleRule(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.lifecycle.doctype.lifecycle_rule_parameter.lifecycle_rule_parameter import (
+			LifecycleRuleParameter,
+		)
+		from crm_plus.lifecycle.doctype.lifecycle_rule_stage.lifecycle_rule_stage import LifecycleRuleStage
+
+		action: DF.Literal["Assign ToDo", "Send Email", "Send Survey", "Set Stage", "Log Only"]
+		company: DF.Link | None
+		condition: DF.Autocomplete
+		cooldown_days: DF.Int
+		customer_group: DF.Link | None
+		description: DF.SmallText | None
+		email_template: DF.Link | None
+		email_to: DF.Literal["Responsible", "Customer"]
+		enabled: DF.Check
+		fallback_user: DF.Link | None
+		feedback_survey: DF.Link | None
+		min_lifetime_revenue: DF.Currency
+		parameters: DF.Table[LifecycleRuleParameter]
+		responsible: DF.Literal["", "Account Owner", "Stage Owner", "Role", "User"]
+		responsible_role: DF.Link | None
+		responsible_user: DF.Link | None
+		stages: DF.Table[LifecycleRuleStage]
+		target_stage: DF.Literal["At Risk", "Churned"]
+		territory: DF.Link | None
+		title: DF.Data
 	# end: auto-generated types
 
 	def validate(self):

@@ -6,5 +6,18 @@ from frappe.model.document import Document
 
 class LifecycleRuleParameter(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		label: DF.Data | None
+		parameter: DF.Data
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		value: DF.Float
 	# end: auto-generated types
 	pass

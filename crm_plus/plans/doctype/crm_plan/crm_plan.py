@@ -15,6 +15,45 @@ DRAFT, ACTIVE, CLOSED = "Draft", "Active", "Closed"
 
 class CRMPlan(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.plans.doctype.crm_plan_component.crm_plan_component import CRMPlanComponent
+		from crm_plus.plans.doctype.crm_plan_customer_goal.crm_plan_customer_goal import CRMPlanCustomerGoal
+		from crm_plus.plans.doctype.crm_plan_customer_group.crm_plan_customer_group import (
+			CRMPlanCustomerGroup,
+		)
+		from crm_plus.plans.doctype.crm_plan_goal.crm_plan_goal import CRMPlanGoal
+		from crm_plus.plans.doctype.crm_plan_stage_owner.crm_plan_stage_owner import CRMPlanStageOwner
+		from crm_plus.plans.doctype.crm_plan_territory.crm_plan_territory import CRMPlanTerritory
+
+		budget_amount: DF.Currency
+		communication_strategy: DF.TextEditor | None
+		company: DF.Link
+		competitor_notes: DF.TextEditor | None
+		components: DF.Table[CRMPlanComponent]
+		currency: DF.Link | None
+		customer_goals: DF.Table[CRMPlanCustomerGoal]
+		customer_groups: DF.TableMultiSelect[CRMPlanCustomerGroup]
+		evaluation_frequency: DF.Literal["Monthly", "Quarterly", "Half-yearly", "Yearly"]
+		goals: DF.Table[CRMPlanGoal]
+		last_evaluation: DF.Link | None
+		manager: DF.Link
+		next_evaluation_date: DF.Date | None
+		period_from: DF.Date
+		period_to: DF.Date
+		retention_plan: DF.TextEditor | None
+		rewards_notes: DF.TextEditor | None
+		stage_owners: DF.Table[CRMPlanStageOwner]
+		status: DF.Literal["Draft", "Active", "Closed"]
+		territories: DF.TableMultiSelect[CRMPlanTerritory]
+		time_budget_hours: DF.Float
+		title: DF.Data
+		training_notes: DF.TextEditor | None
 	# end: auto-generated types
 
 	def validate(self):

@@ -10,6 +10,31 @@ from frappe.utils import getdate
 
 class CRMPlanEvaluation(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from crm_plus.plans.doctype.crm_plan_evaluation_goal.crm_plan_evaluation_goal import (
+			CRMPlanEvaluationGoal,
+		)
+
+		adjustments: DF.TextEditor | None
+		amended_from: DF.Link | None
+		company: DF.Link | None
+		draft_key: DF.Data | None
+		evaluation_type: DF.Literal["Scheduled", "On Demand"]
+		findings: DF.TextEditor | None
+		goals: DF.Table[CRMPlanEvaluationGoal]
+		manager: DF.Link | None
+		period_from: DF.Date
+		period_to: DF.Date
+		plan: DF.Link
+		plan_title: DF.Data | None
+		scheduled_for: DF.Date | None
+		weighted_score: DF.Percent
 	# end: auto-generated types
 
 	def validate(self):

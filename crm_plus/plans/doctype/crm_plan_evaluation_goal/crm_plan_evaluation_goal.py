@@ -6,6 +6,28 @@ from frappe.model.document import Document
 
 class CRMPlanEvaluationGoal(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		achievement: DF.Percent
+		actual: DF.Float
+		baseline: DF.Float
+		beats_competitor: DF.Check
+		competitor: DF.Link | None
+		competitor_benchmark: DF.Float
+		direction: DF.Literal["Raise", "Lower"]
+		kpi: DF.Data | None
+		no_data: DF.Check
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		target: DF.Float
+		unit: DF.Data | None
+		weight: DF.Float
 	# end: auto-generated types
 
 	pass

@@ -6,6 +6,25 @@ from frappe.model.document import Document
 
 class CRMPlanGoal(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		baseline: DF.Float
+		competitor: DF.Link | None
+		competitor_benchmark: DF.Float
+		direction: DF.Literal["Raise", "Lower"]
+		kpi: DF.Autocomplete | None
+		notes: DF.SmallText | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		target: DF.Float
+		unit: DF.Data | None
+		weight: DF.Float
 	# end: auto-generated types
 
 	pass

@@ -10,6 +10,42 @@ from crm_plus.touchpoints import relationship
 
 class CustomerRelationship(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		account_owner: DF.Link | None
+		avg_days_to_pay: DF.Float
+		currency: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		first_purchase_date: DF.Date | None
+		frequency_score: DF.Int
+		health_breakdown: DF.JSON | None
+		health_label: DF.Literal["", "Healthy", "Needs Attention", "At Risk"]
+		health_score: DF.Int
+		insights_computed_on: DF.Datetime | None
+		invoice_count: DF.Int
+		last_payment_date: DF.Date | None
+		last_purchase_date: DF.Date | None
+		last_touchpoint_date: DF.Date | None
+		lifecycle_stage: DF.Literal["", "Prospect", "Nurturing", "Maintenance", "At Risk", "Churned"]
+		lifetime_revenue: DF.Currency
+		monetary_score: DF.Int
+		outstanding_amount: DF.Currency
+		overdue_amount: DF.Currency
+		purchases_current_period: DF.Int
+		purchases_previous_period: DF.Int
+		recency_score: DF.Int
+		refreshed_on: DF.Datetime | None
+		rfm_company: DF.Link | None
+		rfm_segment: DF.Literal[
+			"", "Champions", "Loyal", "New", "Potential", "At Risk", "Hibernating", "Lost", "No Purchase"
+		]
+		touchpoints_90d: DF.Int
 	# end: auto-generated types
 
 	def validate(self):

@@ -14,6 +14,46 @@ SOURCE_FIELDS = ("customer", "touchpoint_type", "posting_date", "amount", "base_
 
 class CustomerTouchpoint(Document):
 	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Currency
+		base_amount: DF.Currency
+		channel: DF.Literal["In Person", "Phone", "Email", "Web", "Social", "Partner", "System"]
+		company: DF.Link | None
+		currency: DF.Link | None
+		customer: DF.Link
+		direction: DF.Literal["Outbound", "Inbound"]
+		name: DF.Int | None
+		posting_date: DF.Date
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		status: DF.Literal["Active", "Cancelled"]
+		summary: DF.SmallText | None
+		touchpoint_type: DF.Literal[
+			"Quotation",
+			"Sales Order",
+			"Delivery",
+			"Invoice",
+			"Credit Note",
+			"Payment",
+			"Refund",
+			"Dunning",
+			"Overdue",
+			"Competitor Note",
+			"Feedback",
+			"Call",
+			"Meeting",
+			"Email",
+			"Visit",
+			"Complaint",
+			"Other",
+		]
+		user: DF.Link | None
 	# end: auto-generated types
 
 	def validate(self):
