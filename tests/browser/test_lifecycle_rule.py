@@ -72,6 +72,7 @@ def test_condition_shows_labels_and_a_rule_is_created_from_the_desk(desk, site_d
 	grid = page.locator('.frappe-control[data-fieldname="parameters"] .grid-body')
 	grid.get_by_text(desk.__("Hours"), exact=True).wait_for()
 	assert "hours" not in grid.inner_text().split()
+	page.locator('.frappe-control[data-fieldname="condition"]').scroll_into_view_if_needed()
 	desk.screenshot("lifecycle-rule-new")
 
 	page.keyboard.press("Control+s")
@@ -129,20 +130,24 @@ def test_preview_run_now_alert_and_todo(desk, site_data):
 	dialog = page.locator(".modal.show .modal-content").last
 	dialog.get_by_text(owned).wait_for()
 	assert orphan in dialog.inner_text()
+	page.wait_for_timeout(600)  # the dialog's fade-in
 	desk.screenshot("lifecycle-rule-preview")
 	desk.close_dialogs()
 
-	def run_now() -> str:
+	def run_now(screenshot: str | None = None) -> str:
 		page.get_by_role("button", name=desk.__("Run now"), exact=True).click()
 		page.locator(".modal.show .btn-primary", has_text=desk.__("Yes")).last.click()
 		message = page.locator(".modal.show .msgprint").last
 		message.wait_for()
 		text = message.inner_text()
+		if screenshot:
+			page.wait_for_timeout(600)
+			desk.screenshot(screenshot)
 		desk.close_dialogs()
 		desk.idle()
 		return text
 
-	first = run_now()
+	first = run_now("lifecycle-run-now")
 	assert page.evaluate("() => __('{0} new alerts.', [2])") in first
 	# the customer without an account owner: said so, with what to set
 	assert desk.__("Account Owner") in first and desk.__("Fallback User") in first
