@@ -1,11 +1,20 @@
 """Competitor Insights: figures equal hand-counted values for a small dataset of its own."""
 
 import frappe
+import pytest
 from frappe.utils import add_days, today
 
 from crm_plus.competitors.report.competitor_insights import competitor_insights
-from tests.integration.competitor_helpers import lost_opportunity, lost_quotation, make_competitor, make_note
+from tests.integration.competitor_helpers import (
+	lost_opportunity,
+	lost_quotation,
+	make_competitor,
+	make_note,
+	many_test_users,
+)
 from tests.integration.factories import make_customer, make_user
+
+pytestmark = pytest.mark.usefixtures("many_test_users")
 
 
 def _dataset():

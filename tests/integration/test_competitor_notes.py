@@ -11,9 +11,12 @@ from tests.integration.competitor_helpers import (
 	lost_quotation,
 	make_competitor,
 	make_note,
+	many_test_users,
 )
 from tests.integration.factories import make_customer, make_user
 from tests.integration.plan_helpers import make_plan
+
+pytestmark = pytest.mark.usefixtures("many_test_users")
 
 
 def _note_touchpoints(note: str) -> list[dict]:

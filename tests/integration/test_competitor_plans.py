@@ -6,9 +6,15 @@ from frappe.utils import getdate
 
 from crm_plus.competitors.api import get_plan_notes
 from crm_plus.plans import evaluation
-from tests.integration.competitor_helpers import make_competitor, make_note
+from tests.integration.competitor_helpers import (
+	make_competitor,
+	make_note,
+	many_test_users,
+)
 from tests.integration.factories import invoice, make_customer, make_customer_group, make_user
 from tests.integration.plan_helpers import make_plan
+
+pytestmark = pytest.mark.usefixtures("many_test_users")
 
 
 def test_plan_lists_and_prints_its_competitor_notes_as_far_as_the_reader_may_see_them():
