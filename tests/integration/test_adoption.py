@@ -14,6 +14,12 @@ from tests.integration.factories import make_customer, make_user
 MARCH = date(2026, 3, 15)
 
 
+@pytest.fixture(autouse=True)
+def many_users(monkeypatch):
+	"""These tests make several users each; Frappe throttles a site that creates over 60 in an hour."""
+	monkeypatch.setitem(frappe.local.conf, "throttle_user_limit", 10**6)
+
+
 def make_program(users, metric_rows, tiers=(), period="Monthly", start_date=date(2026, 1, 1)):
 	return frappe.get_doc(
 		{
@@ -328,6 +334,11 @@ def test_approval_awards_energy_points_exactly_once_rejection_none():
 	good_reward.reject(note="not this time")
 	assert frappe.db.get_value(rewards.REWARD, good_reward.name, "status") == "Rejected"
 	assert _logs(good_reward.name) == []
+	# what was proposed cannot be raised by hand
+	good_reward.reload()
+	good_reward.energy_points = 1000
+	with pytest.raises(frappe.ValidationError, match="Energy Points"):
+		good_reward.save()
 	# decided is final
 	good_reward.reload()
 	good_reward.status = "Approved"

@@ -8,6 +8,8 @@ from frappe.utils import now_datetime
 
 from crm_plus.adoption import rewards
 
+FIXED_FIELDS = ("program", "user", "period_start", "period_end", "score", "reward", "energy_points")
+
 
 class CRMAdoptionReward(Document):
 	# begin: auto-generated types
@@ -35,7 +37,18 @@ class CRMAdoptionReward(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.validate_fixed_fields()
 		self.validate_decision()
+
+	def validate_fixed_fields(self):
+		"""What was proposed stays as proposed: only the decision and its note change."""
+		if self.is_new():
+			return
+		for field in FIXED_FIELDS:
+			if self.has_value_changed(field):
+				frappe.throw(
+					_("{0} of a proposed reward cannot be changed.").format(_(self.meta.get_label(field)))
+				)
 
 	def on_update(self):
 		if self.status == rewards.APPROVED:
