@@ -11,6 +11,15 @@ ROLES = ("CRM Manager", "CRM User")
 ERPNEXT_INDEXES = {
 	"Sales Invoice": {
 		"crm_plus_customer_history": ("customer", "docstatus", "is_return", "company", "posting_date"),
+		# insights: RFM per company and customer (revenue included, so the nightly recompute reads only this)
+		"crm_plus_customer_revenue": (
+			"docstatus",
+			"company",
+			"customer",
+			"is_return",
+			"posting_date",
+			"base_net_total",
+		),
 		"crm_plus_history_by_date": ("docstatus", "is_return", "posting_date", "customer", "company"),
 		"crm_plus_unpaid": (
 			"docstatus",

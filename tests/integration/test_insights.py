@@ -14,7 +14,8 @@ from crm_plus.insights.report.customer_health import customer_health
 from crm_plus.insights.report.rfm_segments import rfm_segments
 from crm_plus.lifecycle import engine
 from crm_plus.touchpoints import relationship
-from tests.integration.factories import invoice, invoice_due, make_customer, make_customer_group, make_user
+from tests.integration.factories import invoice, invoice_due, make_customer, make_customer_group
+from tests.integration.factories import make_user as _make_user
 from tests.integration.lifecycle_helpers import make_rule
 
 INVOICE_COLUMNS = (
@@ -37,6 +38,16 @@ INVOICE_COLUMNS = (
 	"owner",
 	"modified_by",
 )
+
+
+def make_user(*roles):
+	"""A user with these roles; Frappe's hourly limit on new users (the shared test site makes many, and
+	rolls them back) does not apply to test fixtures."""
+	frappe.flags.in_import = True
+	try:
+		return _make_user(*roles)
+	finally:
+		frappe.flags.in_import = False
 
 
 def raw_invoice(customer, company, days_ago, amount, is_return=0):
