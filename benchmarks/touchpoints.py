@@ -97,6 +97,7 @@ def backfill_throughput() -> dict:
 	frappe.db.sql("delete from `tabCustomer Touchpoint` where customer like 'BENCH-%%'")
 	frappe.db.commit()
 	docs = sum(frappe.db.count(dt, {"docstatus": 1}) for dt in SOURCES)
+	frappe.flags.crm_plus_commit_chunks = True  # commit per chunk, as the job does in a worker
 	start = time.perf_counter()
 	steps = {}
 	written = backfill.backfill(restart=True, timings=steps)

@@ -43,7 +43,9 @@ def _submit_elsewhere(site: str, outcome: dict):
 		outcome["seconds"] = time.perf_counter() - started
 	except Exception as e:
 		outcome["error"] = repr(e)
-		outcome["where"] = [f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(e.__traceback__)][-12:]
+		outcome["where"] = [
+			f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_tb(e.__traceback__)
+		][-12:]
 	finally:
 		frappe.db.rollback()
 		frappe.destroy()
