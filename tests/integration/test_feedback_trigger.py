@@ -30,6 +30,16 @@ RATING_NPS_EFFORT = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _restore_request_state():
+	"""The survey page sets the request's language and reads the token from the form: as a web request
+	would have its own, put them back for the tests that follow."""
+	lang = frappe.local.lang
+	yield
+	frappe.local.lang = lang
+	frappe.form_dict.pop("token", None)
+
+
 def _delivery(customer: str, days_ago: int):
 	from erpnext.stock.doctype.delivery_note.test_delivery_note import create_delivery_note
 
@@ -225,6 +235,7 @@ def test_feedback_summary_report_over_time_and_per_question():
 
 
 def test_guest_posts_are_rate_limited():
+	request, request_ip = getattr(frappe.local, "request", None), getattr(frappe.local, "request_ip", None)
 	frappe.local.request = SimpleNamespace(method="POST")
 	frappe.local.request_ip = f"203.0.113.{random.randint(1, 254)}"
 	frappe.form_dict.cmd = f"crm_plus.feedback.api.submit.{frappe.generate_hash(length=6)}"
@@ -237,5 +248,5 @@ def test_guest_posts_are_rate_limited():
 			api.submit("forged-token")
 	finally:
 		frappe.cache.delete(frappe.cache.make_key(f"rl:{frappe.form_dict.cmd}:{frappe.local.request_ip}"))
-		frappe.local.request = None
+		frappe.local.request, frappe.local.request_ip = request, request_ip
 		frappe.form_dict.pop("cmd", None)
