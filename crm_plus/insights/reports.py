@@ -44,3 +44,14 @@ def tree_filter(query, column, doctype: str, value: str | None):
 	lft, rgt = bounds
 	children = frappe.qb.from_(tree).select(tree.name).where((tree.lft >= lft) & (tree.rgt <= rgt))
 	return query.where(column.isin(children))
+
+
+DEFAULT_ROWS = 500
+
+
+def row_limit(filters) -> int:
+	"""How many rows a list report returns (worst first); its chart always counts every row."""
+	limit = frappe.utils.cint(filters.get("limit")) or DEFAULT_ROWS
+	if limit < 0:
+		frappe.throw(frappe._("{0} cannot be negative.").format(frappe._("Rows")), frappe.ValidationError)
+	return limit

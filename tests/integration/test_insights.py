@@ -347,6 +347,12 @@ def test_report_filters_and_churn_reasons():
 	assert {row["customer"] for row in data} == {gone, slowing}
 	_c, data, _m, _ch = customer_health.execute({"customer_group": group, "health_label": "At Risk"})
 	assert {row["customer"] for row in data} == {gone}
+	# a limited list shows the least healthy first; its chart still counts every customer
+	_c, data, _m, chart = customer_health.execute({"customer_group": group, "limit": 1})
+	assert [row["customer"] for row in data] == [gone]
+	assert sum(chart["data"]["datasets"][0]["values"]) == 2
+	with pytest.raises(frappe.ValidationError):
+		churn_risk.execute({"min_drop_percent": 120})
 
 
 def test_number_cards():

@@ -13,5 +13,6 @@ frappe.query_reports["Churn Risk"] = {
 			fieldtype: "Int",
 			description: __("Defaults to the churn threshold in CRM Plus Settings"),
 		},
+		{ fieldname: "limit", label: __("Rows"), fieldtype: "Int", default: 500 },
 	],
 };

@@ -5,7 +5,8 @@ no purchase for longer than the churn threshold; with the account owner and the 
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
+from frappe.query_builder import Case, DocType
+from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, cint, date_diff, getdate
 
 from crm_plus.insights import reports
@@ -19,7 +20,7 @@ def execute(filters: dict | None = None):
 	reports.check_access()
 	money = reports.can_see_money()
 	data = get_data(filters, money)
-	return get_columns(money), data, None, get_chart(data)
+	return get_columns(money), data, None, get_chart(filters)
 
 
 def get_columns(money: bool) -> list[dict]:
@@ -84,13 +85,38 @@ def get_columns(money: bool) -> list[dict]:
 	return columns
 
 
-def get_data(filters, money: bool) -> list[dict]:
-	settings = frappe.get_cached_doc("CRM Plus Settings")
-	churn_days = cint(filters.churn_days) or settings.churn_days or 365
-	drop = cint(filters.min_drop_percent) or 50
-	today = getdate()
+def thresholds(filters) -> tuple[int, int]:
+	churn_days = cint(filters.churn_days) or frappe.get_cached_doc("CRM Plus Settings").churn_days or 365
+	drop = 50 if filters.min_drop_percent in (None, "") else cint(filters.min_drop_percent)
+	if churn_days <= 0:
+		frappe.throw(_("{0} must be greater than zero.").format(_("No Purchase For (Days)")))
+	if not 1 <= drop <= 100:
+		frappe.throw(_("{0} must be between 1 and 100.").format(_("Frequency Drop at Least (%)")))
+	return churn_days, drop
+
+
+def base_query(filters):
+	"""Customers whose frequency fell or who passed the churn threshold, with the condition of each."""
+	churn_days, drop = thresholds(filters)
 	r = DocType("Customer Relationship")
 	c = DocType("Customer")
+	fell = (r.purchases_previous_period > 0) & (
+		r.purchases_current_period * 100 <= r.purchases_previous_period * (100 - drop)
+	)
+	passed = r.last_purchase_date <= add_days(getdate(), -churn_days)
+	query = frappe.qb.from_(r).join(c).on(c.name == r.customer).where(c.disabled == 0).where(fell | passed)
+	if filters.company:
+		query = query.where(r.rfm_company == filters.company)
+	if filters.account_owner:
+		query = query.where(r.account_owner == filters.account_owner)
+	query = reports.tree_filter(query, c.territory, "Territory", filters.territory)
+	return reports.restrict(query, r.customer, reports.permitted_customers()), r, passed
+
+
+def get_data(filters, money: bool) -> list[dict]:
+	churn_days, _drop = thresholds(filters)
+	today = getdate()
+	query, r, _passed = base_query(filters)
 	fields = [
 		r.customer,
 		r.customer_name,
@@ -104,27 +130,8 @@ def get_data(filters, money: bool) -> list[dict]:
 	]
 	if money:
 		fields += [r.lifetime_revenue, r.currency]
-	fell = (r.purchases_previous_period > 0) & (
-		r.purchases_current_period * 100 <= r.purchases_previous_period * (100 - drop)
-	)
-	passed = r.last_purchase_date <= add_days(today, -churn_days)
-	query = (
-		frappe.qb.from_(r)
-		.join(c)
-		.on(c.name == r.customer)
-		.select(*fields)
-		.where(c.disabled == 0)
-		.where(fell | passed)
-		.orderby(r.last_purchase_date)
-		.orderby(r.customer)
-	)
-	if filters.company:
-		query = query.where(r.rfm_company == filters.company)
-	if filters.account_owner:
-		query = query.where(r.account_owner == filters.account_owner)
-	query = reports.tree_filter(query, c.territory, "Territory", filters.territory)
-	query = reports.restrict(query, r.customer, reports.permitted_customers())
-	rows = query.run(as_dict=True)
+	query = query.select(*fields).orderby(r.last_purchase_date).orderby(r.customer)
+	rows = query.limit(reports.row_limit(filters)).run(as_dict=True)
 	for row in rows:
 		row.days_since_purchase = date_diff(today, row.last_purchase_date) if row.last_purchase_date else None
 		previous = row.purchases_previous_period or 0
@@ -136,14 +143,15 @@ def get_data(filters, money: bool) -> list[dict]:
 	return rows
 
 
-def get_chart(data: list[dict]) -> dict:
-	counts = {}
-	for row in data:
-		counts[row.reason] = counts.get(row.reason, 0) + 1
+def get_chart(filters) -> dict:
+	"""Customers by reason, over every matching customer (not only the rows listed)."""
+	query, _r, passed = base_query(filters)
+	total, churned = query.select(Count("*"), Sum(Case().when(passed, 1).else_(0))).run()[0]
+	churned = int(churned or 0)
 	return {
 		"data": {
-			"labels": list(counts),
-			"datasets": [{"name": _("Customers"), "values": list(counts.values())}],
+			"labels": [_(CHURN_THRESHOLD), _(FREQUENCY_FELL)],
+			"datasets": [{"name": _("Customers"), "values": [churned, int(total or 0) - churned]}],
 		},
 		"type": "bar",
 	}

@@ -8,5 +8,6 @@ frappe.query_reports["Collections Follow-up"] = {
 		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
 		{ fieldname: "account_owner", label: __("Account Owner"), fieldtype: "Link", options: "User" },
 		{ fieldname: "min_days_overdue", label: __("Overdue by at Least (Days)"), fieldtype: "Int", default: 0 },
+		{ fieldname: "limit", label: __("Rows"), fieldtype: "Int", default: 500 },
 	],
 };

@@ -14,6 +14,13 @@ frappe.query_reports["Customer Health"] = {
 		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
 		{ fieldname: "customer_group", label: __("Customer Group"), fieldtype: "Link", options: "Customer Group" },
 		{ fieldname: "account_owner", label: __("Account Owner"), fieldtype: "Link", options: "User" },
+		{
+			fieldname: "limit",
+			label: __("Rows"),
+			fieldtype: "Int",
+			default: 500,
+			description: __("The least healthy customers first; the chart counts every customer"),
+		},
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

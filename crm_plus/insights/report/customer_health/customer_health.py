@@ -5,6 +5,7 @@
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
 
 from crm_plus.insights import reports
 
@@ -16,7 +17,7 @@ def execute(filters: dict | None = None):
 	reports.check_access()
 	money = reports.can_see_money()
 	data = get_data(filters, money)
-	return get_columns(money), data, None, get_chart(data)
+	return get_columns(money), data, None, get_chart(filters)
 
 
 def get_columns(money: bool) -> list[dict]:
@@ -84,9 +85,26 @@ def get_columns(money: bool) -> list[dict]:
 	return columns
 
 
-def get_data(filters, money: bool) -> list[dict]:
+def base_query(filters):
+	"""Relationships with a health label that match the filters and the user's permissions."""
 	r = DocType("Customer Relationship")
 	c = DocType("Customer")
+	query = frappe.qb.from_(r).join(c).on(c.name == r.customer).where(r.health_label.isin(LABELS))
+	if filters.company:
+		query = query.where(r.rfm_company == filters.company)
+	if filters.health_label:
+		query = query.where(r.health_label == filters.health_label)
+	if filters.rfm_segment:
+		query = query.where(r.rfm_segment == filters.rfm_segment)
+	if filters.account_owner:
+		query = query.where(r.account_owner == filters.account_owner)
+	query = reports.tree_filter(query, c.territory, "Territory", filters.territory)
+	query = reports.tree_filter(query, c.customer_group, "Customer Group", filters.customer_group)
+	return reports.restrict(query, r.customer, reports.permitted_customers()), r, c
+
+
+def get_data(filters, money: bool) -> list[dict]:
+	query, r, c = base_query(filters)
 	fields = [
 		r.customer,
 		r.customer_name,
@@ -103,33 +121,15 @@ def get_data(filters, money: bool) -> list[dict]:
 	]
 	if money:
 		fields += [r.lifetime_revenue, r.overdue_amount, r.currency]
-	query = (
-		frappe.qb.from_(r)
-		.join(c)
-		.on(c.name == r.customer)
-		.select(*fields)
-		.where(r.health_label.isin(LABELS))
-		.orderby(r.health_score)
-		.orderby(r.customer)
-	)
-	if filters.company:
-		query = query.where(r.rfm_company == filters.company)
-	if filters.health_label:
-		query = query.where(r.health_label == filters.health_label)
-	if filters.rfm_segment:
-		query = query.where(r.rfm_segment == filters.rfm_segment)
-	if filters.account_owner:
-		query = query.where(r.account_owner == filters.account_owner)
-	query = reports.tree_filter(query, c.territory, "Territory", filters.territory)
-	query = reports.tree_filter(query, c.customer_group, "Customer Group", filters.customer_group)
-	query = reports.restrict(query, r.customer, reports.permitted_customers())
-	return query.run(as_dict=True)
+	query = query.select(*fields).orderby(r.health_score).orderby(r.customer)
+	return query.limit(reports.row_limit(filters)).run(as_dict=True)
 
 
-def get_chart(data: list[dict]) -> dict:
-	counts = {label: 0 for label in LABELS}
-	for row in data:
-		counts[row.health_label] = counts.get(row.health_label, 0) + 1
+def get_chart(filters) -> dict:
+	"""Customers by health, over every matching customer (not only the rows listed)."""
+	query, r, _c = base_query(filters)
+	counts = dict.fromkeys(LABELS, 0)
+	counts.update(dict(query.select(r.health_label, Count("*")).groupby(r.health_label).run()))
 	return {
 		"data": {
 			"labels": [_(label) for label in counts],

@@ -10,7 +10,7 @@ per day.
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Count, Max, Sum
+from frappe.query_builder.functions import Count, Sum
 from frappe.utils import flt, getdate
 
 from crm_plus.insights import reports
@@ -92,28 +92,32 @@ def sizes(filters, money: bool, customers) -> list[dict]:
 	return data
 
 
-def segments_on(day, company, customers) -> dict[str, str]:
-	"""{customer: segment} as it stood on ``day``."""
+def segments_on(days: list, company, customers) -> list[dict[str, str]]:
+	"""For each of ``days`` (ascending), {customer: segment} as it stood that day; one read of the
+	history up to the last day, newest row per customer and day picked in Python."""
 	h = DocType("Customer Segment History")
-	latest = (
-		frappe.qb.from_(h).select(h.customer, Max(h.snapshot_date).as_("day")).where(h.snapshot_date <= day)
-	)
-	if company:
-		latest = latest.where(h.company == company)
-	latest = reports.restrict(latest, h.customer, customers).groupby(h.customer)
 	query = (
 		frappe.qb.from_(h)
-		.join(latest)
-		.on((h.customer == latest.customer) & (h.snapshot_date == latest.day))
-		.select(h.customer, h.segment)
+		.select(h.customer, h.snapshot_date, h.segment)
+		.where(h.snapshot_date <= days[-1])
+		.orderby(h.snapshot_date)
 	)
-	return dict(query.run())
+	if company:
+		query = query.where(h.company == company)
+	query = reports.restrict(query, h.customer, customers)
+	result = [{} for _day in days]
+	for customer, day, segment in query.run():
+		for i, limit in enumerate(days):
+			if day <= limit:
+				result[i][customer] = segment  # rows come oldest first: the last one wins
+	return result
 
 
 def movement(filters, data: list[dict], customers) -> list[dict]:
 	"""Add, to each segment's row, its size on both dates and where its customers of the first date went."""
-	before = segments_on(getdate(filters.from_date), filters.company, customers)
-	after = segments_on(getdate(filters.to_date), filters.company, customers)
+	before, after = segments_on(
+		[getdate(filters.from_date), getdate(filters.to_date)], filters.company, customers
+	)
 	key = {s: s.lower().replace(" ", "_") for s in SEGMENTS}
 	for row in data:
 		row["on_from_date"] = 0
