@@ -21,9 +21,11 @@ from crm_plus.demo.registry import (
 	PREFIX,
 	Registry,
 	commit,
+	locked,
 	real_customers,
 )
 
+PRICE_LIST = "CRM Plus Demo Prices"
 ITEMS = (
 	# code, name, stock item, rate
 	("DEMO-BEANS", "Espresso Beans 1 kg", 1, 18),
@@ -63,6 +65,11 @@ STEPS = (
 
 def build(progress: Callable[[str], None] | None = None, force: bool = False) -> dict:
 	"""Make the demo (once) and return its summary; ``progress(step)`` is called as each step ends."""
+	with locked():
+		return _build(progress, force)
+
+
+def _build(progress, force: bool) -> dict:
 	existing = Registry.load()
 	if existing and existing.status == COMPLETE and frappe.db.exists("Company", COMPANY):
 		existing.summary["already_present"] = True
@@ -71,6 +78,13 @@ def build(progress: Callable[[str], None] | None = None, force: bool = False) ->
 		from crm_plus.demo.remove import remove
 
 		remove()
+	if not frappe.is_setup_complete():
+		frappe.throw(
+			frappe._(
+				"Complete the setup wizard first (open the desk as Administrator): the demo needs ERPNext's "
+				"basic records such as units of measure, warehouse types and territories."
+			)
+		)
 	real = real_customers()
 	if real and not force:
 		frappe.throw(
@@ -191,6 +205,18 @@ class Demo:
 					}
 				).insert(ignore_permissions=True)
 			)
+		if not frappe.db.exists("Price List", PRICE_LIST):
+			# in the demo's currency, so no exchange rate is looked up for a site in another currency
+			self.add(
+				frappe.get_doc(
+					{
+						"doctype": "Price List",
+						"price_list_name": PRICE_LIST,
+						"currency": CURRENCY,
+						"selling": 1,
+					}
+				).insert(ignore_permissions=True)
+			)
 		for email, first, last, roles in USERS:
 			if frappe.db.exists("User", email):
 				continue
@@ -204,7 +230,16 @@ class Demo:
 				}
 			)
 			user.append_roles(*roles)
-			self.add(user.insert(ignore_permissions=True))
+			# Frappe throttles sign-ups (``throttle_user_limit`` users an hour, site-wide); the demo's two
+			# users are not sign-ups, so this process lets them through whatever others created
+			limit = frappe.local.conf.get("throttle_user_limit")
+			frappe.local.conf["throttle_user_limit"] = (limit or 60) + 1_000_000
+			try:
+				self.add(user.insert(ignore_permissions=True))
+			finally:
+				frappe.local.conf["throttle_user_limit"] = limit
+				if limit is None:
+					frappe.local.conf.pop("throttle_user_limit")
 		for code, item_name, is_stock, rate in ITEMS:
 			if frappe.db.exists("Item", code):
 				continue
@@ -296,6 +331,7 @@ class Demo:
 				"party_name": customer,
 				"company": COMPANY,
 				"currency": CURRENCY,
+				"selling_price_list": PRICE_LIST,
 				"transaction_date": self.ago(days),
 				# still valid today: ERPNext orders only from a quotation that is
 				"valid_till": self.ago(min(days - 30, -1)),
@@ -342,6 +378,7 @@ class Demo:
 				"customer": customer,
 				"company": COMPANY,
 				"currency": CURRENCY,
+				"selling_price_list": PRICE_LIST,
 				"items": lines_of(lines),
 			}
 		)

@@ -3,6 +3,8 @@
 ``records`` lists ``[doctype, name]`` pairs in creation order, so removal can go in reverse; ``rules``
 remembers which shipped lifecycle rules the demo created or switched on."""
 
+from contextlib import contextmanager
+
 import frappe
 
 from crm_plus.touchpoints import chunks
@@ -69,3 +71,28 @@ def real_customers() -> list[str]:
 	ours = set(registry.names("Customer")) if registry else set()
 	rows = frappe.db.sql("select name from `tabCustomer` where name not like %s", "\\_%", pluck=True)
 	return [name for name in rows if name not in ours and not name.startswith("_")]
+
+
+_held = 0
+
+
+@contextmanager
+def locked(timeout: int = 900):
+	"""One demo build or removal at a time on a site (a file lock in the site folder), re-entrant within
+	a process so that a build can remove an interrupted run's remains."""
+	global _held
+	if _held:
+		_held += 1
+		try:
+			yield
+		finally:
+			_held -= 1
+		return
+	from frappe.utils.synchronization import filelock
+
+	with filelock("crm_plus_demo", timeout=timeout):
+		_held += 1
+		try:
+			yield
+		finally:
+			_held -= 1

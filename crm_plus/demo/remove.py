@@ -10,8 +10,9 @@ row that still names it (accounts, cost centers, warehouses, defaults), as ERPNe
 from collections.abc import Callable
 
 import frappe
+from frappe.utils import now_datetime
 
-from crm_plus.demo.registry import COMPANY, Registry, commit
+from crm_plus.demo.registry import COMPANY, Registry, commit, locked
 
 # ledger rows a document leaves behind (by voucher), deleted with it
 LEDGERS = ("GL Entry", "Payment Ledger Entry", "Stock Ledger Entry")
@@ -27,32 +28,65 @@ REFERENCES = (
 	("Repost Item Valuation", "voucher_type", "voucher_no"),
 	("Repost Payment Ledger Items", "voucher_type", "voucher_no"),
 )
+# crm_plus records that go with a demo customer (their names are not in the registry)
+OWN_RECORDS = (
+	"Customer Touchpoint",
+	"Customer Relationship",
+	"Lifecycle Alert",
+	"Customer Stage Change",
+	"Customer Segment History",
+	"CRM Adoption Score",
+	"CRM Adoption Reward",
+	"ToDo",
+)
 # removed before anything else: they name demo documents that would otherwise block deletion
 FIRST = ("CRM Adoption Program",)
 
 
 def remove(progress: Callable[[int, int], None] | None = None) -> int:
 	"""Remove everything the demo made; returns how many records were removed (0: no demo here)."""
+	with locked():
+		return _remove(progress)
+
+
+def _remove(progress) -> int:
 	registry = Registry.load()
 	if not registry:
 		return 0
+	since = now_datetime()
 	frappe.set_user("Administrator")
 	frappe.flags.crm_plus_demo_removing = True
 	records = list(reversed(registry.records))
 	records.sort(key=lambda r: r[0] not in FIRST)  # stable: reverse creation order otherwise
 	try:
 		for done, (doctype, name) in enumerate(records, start=1):
-			_drop(doctype, name)
+			_retrying(_drop, doctype, name)
 			if progress:
 				progress(done, len(records))
-		_restore_rules(registry)
+		_retrying(_restore_rules, registry)
 		if ["Company", COMPANY] in registry.records and frappe.db.exists("Company", COMPANY):
-			_drop_company(COMPANY)
+			_retrying(_drop_company, COMPANY)
+		_forget_deletions(
+			since,
+			{doctype for doctype, _name in registry.records} | {"Notification Settings"},
+			{name for _doctype, name in registry.records},
+		)
 		Registry.clear()
 		commit()
 	finally:
 		frappe.flags.crm_plus_demo_removing = False
 	return len(records)
+
+
+def _retrying(fn, *args, attempts: int = 3):
+	"""Run one record's removal (its own transaction); again when it lost a deadlock to someone else."""
+	for attempt in range(attempts):
+		try:
+			return fn(*args)
+		except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+			frappe.db.rollback()
+			if attempt == attempts - 1:
+				raise
 
 
 def _drop(doctype: str, name: str) -> None:
@@ -68,19 +102,50 @@ def _drop(doctype: str, name: str) -> None:
 	for ledger in LEDGERS:
 		_delete(ledger, {"voucher_type": doctype, "voucher_no": name})
 	_delete("Payment Ledger Entry", {"against_voucher_type": doctype, "against_voucher_no": name})
-	for table, type_field, name_field in REFERENCES:
-		if frappe.db.table_exists(table):
-			_delete(table, {type_field: doctype, name_field: name})
+	_references(doctype, [name])
 	commit()
 
 
-def _delete(doctype: str, filters: dict) -> int:
+def _references(doctype: str, names: list[str]) -> None:
+	"""ToDos, comments, notifications, versions and the like that point at these documents."""
+	if not names:
+		return
+	for table, type_field, name_field in REFERENCES:
+		if frappe.db.table_exists(table):
+			_delete(table, {type_field: doctype, name_field: ("in", names)})
+
+
+def _delete(doctype: str, filters: dict, with_children: bool = False) -> int:
 	"""Delete rows by primary key after a plain (non-locking) SELECT of their names: a ``DELETE ... WHERE``
 	on an unindexed column would lock every row it scans, holding up whoever writes that table."""
-	names = frappe.get_all(doctype, filters=filters, pluck="name")
+	names = frappe.db.get_values(doctype, filters, "name", pluck=True)
 	for batch in range(0, len(names), 500):
-		frappe.db.delete(doctype, {"name": ("in", names[batch : batch + 500])})
+		chunk = names[batch : batch + 500]
+		if with_children:
+			for field in frappe.get_meta(doctype).get_table_fields():
+				_delete(field.options, {"parenttype": doctype, "parent": ("in", chunk)})
+		frappe.db.delete(doctype, {"name": ("in", chunk)})
+		if doctype == "ToDo":  # a ToDo closed by the demo's engines has a Version of its own
+			_delete("Version", {"ref_doctype": "ToDo", "docname": ("in", chunk)})
 	return len(names)
+
+
+def _forget_deletions(since, doctypes: set[str], names: set[str]) -> None:
+	"""What Frappe notes when it deletes a document: the activity feed's "Deleted" comment and, for
+	documents deleted along with another (a user's Notification Settings), the Deleted Document copy."""
+	endings = tuple(f" {name}" for name in names)
+	for comment, doctype, subject in frappe.db.get_values(
+		"Comment",
+		{"comment_type": "Deleted", "creation": (">=", since)},
+		["name", "reference_doctype", "subject"],
+	):
+		if doctype in OWN_RECORDS or (doctype in doctypes and (subject or "").endswith(endings)):
+			frappe.db.delete("Comment", {"name": comment})
+	for row, name in frappe.db.get_values(
+		"Deleted Document", {"creation": (">=", since)}, ["name", "deleted_name"]
+	):
+		if name in names:
+			frappe.db.delete("Deleted Document", {"name": row})
 
 
 def _dependants(doctype: str, name: str) -> None:
@@ -93,13 +158,13 @@ def _dependants(doctype: str, name: str) -> None:
 						child, row, force=True, ignore_permissions=True, delete_permanently=True
 					)
 	elif doctype == "Customer":
-		# the lifecycle alerts' ToDos (the alerts themselves go with the customer)
-		alerts = frappe.get_all("Lifecycle Alert", filters={"customer": name}, pluck="name")
-		if alerts:
-			_delete("ToDo", {"reference_type": "Lifecycle Alert", "reference_name": ("in", alerts)})
-		_delete("ToDo", {"reference_type": "Customer", "reference_name": name})
+		# what points at the customer's crm_plus records (the records themselves go with the customer)
+		for own in OWN_RECORDS:
+			if own != "ToDo" and frappe.db.table_exists(own) and frappe.db.has_column(own, "customer"):
+				_references(own, frappe.get_all(own, filters={"customer": name}, pluck="name"))
 	elif doctype == "User":
 		_delete("ToDo", {"allocated_to": name})
+		_delete("Notification Log", {"for_user": name})
 
 
 def _restore_rules(registry: Registry) -> None:
@@ -133,7 +198,7 @@ def _drop_company(company: str) -> None:
 			continue
 		if not frappe.db.has_column(row.parent, row.fieldname):
 			continue
-		_delete(row.parent, {row.fieldname: company})
+		_delete(row.parent, {row.fieldname: company}, with_children=True)
 	warehouses = frappe.get_all("Warehouse", filters={"company": company}, pluck="name")
 	if warehouses:
 		_delete("Bin", {"warehouse": ("in", warehouses)})

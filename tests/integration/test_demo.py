@@ -1,0 +1,231 @@
+"""``bench crm-plus demo``: built through ERPNext's controllers, not duplicated, removed without a trace.
+
+The demo is a command that commits, so this test commits too: it builds the real demo, counts the rows
+of every table before and after, and removes the demo in a ``finally`` even when an assertion fails. If
+the site already held the demo, it is taken away first and built again at the end, as it was found.
+Other people's tests and benchmarks may be writing the same site meanwhile, so a table whose row count
+moved is a failure only when it still holds a row that names something the demo made."""
+
+import frappe
+import pytest
+
+from crm_plus.demo import build, registry, remove
+
+# tables that only log what happened (they may keep a line about the demo, as they do for anything)
+LOGS = {
+	"tabError Log",
+	"tabScheduled Job Log",
+	"tabAccess Log",
+	"tabVersion",
+	"tabActivity Log",
+	"tabDeleted Document",
+	"tabRoute History",
+	"tabTransaction Log",
+	"tabSubmission Queue",
+	"tabConsole Log",
+	"tabRQ Job",
+	"tabPrepared Report",
+	"tabEmail Queue",
+	"tabEmail Queue Recipient",
+	# naming-series counters: ERPNext's own deletions leave them too
+	"tabSeries",
+}
+
+
+def table_counts() -> dict[str, int]:
+	tables = frappe.db.sql(
+		"""select table_name from information_schema.tables
+		where table_schema = database() and table_type = 'BASE TABLE'""",
+		pluck=True,
+	)
+	counts = {}
+	for table in tables:
+		if table in LOGS:
+			continue
+		counts[table] = frappe.db.sql(f"select count(*) from `{table}`")[0][0]  # nosemgrep: a table name
+	return counts
+
+
+# records the demo names itself; its documents are numbered by naming series that others' documents
+# reuse once the demo is gone, and every one of them names the demo's company or customer anyway
+NAMED_BY_THE_DEMO = {
+	"Company",
+	"Customer",
+	"Customer Group",
+	"User",
+	"Item",
+	"Price List",
+	"Fiscal Year",
+	"Competitor",
+	"CRM Adoption Program",
+}
+
+
+def demo_identifiers(reg: registry.Registry) -> list[str]:
+	"""The names the demo gave, and its company's accounts, cost centers and warehouses (``... - CPD``)."""
+	names = {name for doctype, name in reg.records if doctype in NAMED_BY_THE_DEMO}
+	for doctype in ("Account", "Cost Center", "Warehouse"):
+		names.update(frappe.get_all(doctype, filters={"company": registry.COMPANY}, pluck="name"))
+	return sorted(names)
+
+
+def rows_naming(table: str, identifiers: list[str], since, until) -> int:
+	"""Rows that are demo records (their name is one) or that were written while the demo was built and
+	removed and name one of its records. Other people's test records (names starting with "_") that
+	happen to use a demo record meanwhile, say a customer put in the demo's customer group, are theirs."""
+	columns = columns_of(table)
+	if "name" not in columns:
+		return 0
+	naming = " or ".join(f"`{c}` in %(ids)s" for c, kind in columns.items() if kind == "varchar")
+	made = f"(creation between %(since)s and %(until)s and ({naming}))" if "creation" in columns else "0"
+	named = "name in %(ids)s" if columns["name"] == "varchar" else "0"  # autoincrement names are numbers
+	query = f"select count(*) from `{table}` where {named} or (name not like %(test)s and {made})"
+	return frappe.db.sql(query, {"ids": identifiers, "since": since, "until": until, "test": "\\_%"})[0][0]
+
+
+def columns_of(table: str) -> dict[str, str]:
+	return dict(
+		frappe.db.sql(
+			"""select column_name, data_type from information_schema.columns
+			where table_schema = database() and table_name = %s""",
+			table,
+		)
+	)
+
+
+def shipped_rules() -> dict:
+	from crm_plus.lifecycle.examples import EXAMPLES
+
+	titles = [example["title"] for example in EXAMPLES]
+	return dict(
+		frappe.get_all(
+			"Lifecycle Rule", filters={"name": ("in", titles)}, fields=["name", "enabled"], as_list=True
+		)
+	)
+
+
+def test_demo_builds_once_and_its_removal_leaves_no_trace():
+	# someone else's run of this very test must not build or remove the demo meanwhile
+	with registry.locked():
+		frappe.db.rollback()  # a fresh snapshot, taken under the lock
+		_build_count_remove()
+
+
+def _build_count_remove():
+	was_present = registry.Registry.load() is not None
+	if was_present:
+		remove.remove()
+	before = table_counts()
+	rules_before = shipped_rules()
+	since = frappe.utils.now_datetime()
+	try:
+		summary = build.build(force=True)
+		reg = registry.Registry.load()
+		assert reg.status == registry.COMPLETE
+
+		# every lifecycle stage, money and ledgers through ERPNext's own controllers
+		assert sorted(summary["customers"].values()) == sorted(
+			["Prospect", "Nurturing", "Maintenance", "At Risk", "At Risk", "Churned"]
+		)
+		customers = reg.names("Customer")
+		invoices = frappe.get_all(
+			"Sales Invoice",
+			filters={"company": registry.COMPANY, "docstatus": 1},
+			fields=["name", "is_return", "outstanding_amount", "due_date"],
+		)
+		assert {si.name for si in invoices} == set(reg.names("Sales Invoice"))
+		assert any(si.is_return for si in invoices)
+		overdue = [
+			si for si in invoices if si.outstanding_amount > 0 and si.due_date < frappe.utils.getdate()
+		]
+		assert len(overdue) == 2
+		gl = frappe.db.sql(
+			"""select sum(debit) - sum(credit), count(*) from `tabGL Entry`
+			where company = %s and is_cancelled = 0""",
+			registry.COMPANY,
+		)[0]
+		assert gl[1] > 0 and abs(gl[0]) < 0.01  # balanced books
+		assert frappe.db.count("Payment Ledger Entry", {"company": registry.COMPANY}) > 0
+		assert frappe.db.count("Stock Ledger Entry", {"company": registry.COMPANY}) > 0
+		assert reg.names("Dunning")
+		# the engines ran: touchpoints, alerts of the shipped rules, a past evaluation with a score
+		assert summary["touchpoints"]["Invoice"] == len([si for si in invoices if not si.is_return])
+		assert summary["touchpoints"]["Overdue"] == 2
+		assert {rule for rule, _c in summary["alerts"]} >= {
+			"Invoice overdue by 30 days: alert the account owner",
+			"Purchase frequency halved: flag At Risk",
+		}
+		assert frappe.db.count("Lifecycle Alert", {"customer": ("in", customers)}) == len(summary["alerts"])
+		evaluations = frappe.get_all(
+			"CRM Plan Evaluation", filters={"plan": summary["plan"]}, fields=["docstatus", "weighted_score"]
+		)
+		assert evaluations and any(e.docstatus == 1 for e in evaluations)
+		assert all(e.weighted_score is not None for e in evaluations)
+		for example in ("Invoice overdue by 30 days: alert the account owner",):
+			assert frappe.db.get_value("Lifecycle Rule", example, "enabled") == 1
+
+		# running it again adds nothing
+		records = len(reg.records)
+		again = build.build()
+		assert again["already_present"] and len(registry.Registry.load().records) == records
+		assert frappe.db.count("Customer", {"name": ("in", customers)}) == len(customers) == 6
+
+		identifiers = demo_identifiers(reg)
+		assert remove.remove() == records
+	finally:
+		if registry.Registry.load():
+			remove.remove()
+
+	assert registry.Registry.load() is None
+	assert not frappe.db.exists("Company", registry.COMPANY)
+	until = frappe.utils.now_datetime()
+	after = table_counts()
+	moved = sorted(t for t in set(before) | set(after) if before.get(t, 0) != after.get(t, 0))
+	left = {t: n for t in moved if t in after and (n := rows_naming(t, identifiers, since, until))}
+	# the tables the demo fills, checked row by row whether or not their count moved
+	for table in (
+		"tabCompany",
+		"tabCustomer",
+		"tabSales Invoice",
+		"tabPayment Entry",
+		"tabGL Entry",
+		"tabPayment Ledger Entry",
+		"tabStock Ledger Entry",
+		"tabAccount",
+		"tabCustomer Touchpoint",
+		"tabCustomer Relationship",
+		"tabLifecycle Alert",
+		"tabCRM Plan",
+		"tabCRM Plan Evaluation",
+		"tabToDo",
+	):
+		if n := rows_naming(table, identifiers, since, until):
+			left[table] = n
+	assert left == {}, f"the demo left rows behind: {left}"
+	# the shipped rules are as the demo found them
+	assert shipped_rules() == rules_before
+	if was_present:
+		build.build(force=True)
+
+
+def test_demo_refuses_a_site_with_real_customers_unless_forced():
+	with registry.locked():
+		frappe.db.rollback()
+		_refuses()
+
+
+def _refuses():
+	if registry.Registry.load():
+		pytest.skip("the demo is on this site: a second run only reports it")
+	frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": f"Real Customer {frappe.generate_hash(length=6)}",
+			"customer_group": "All Customer Groups",
+			"territory": "All Territories",
+		}
+	).insert()
+	with pytest.raises(frappe.ValidationError, match="--force"):
+		build.build()
+	assert registry.Registry.load() is None
+	assert not frappe.db.exists("Company", registry.COMPANY)
