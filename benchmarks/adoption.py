@@ -24,6 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import frappe
 
 USER_PREFIX = "bench-adoption-"
+# customers of their own, so this benchmark never meets (or removes) other benchmarks' BENCH- data
+CUSTOMER_PREFIX = "BENCH-ADOPT-CUST-"
 PROGRAM = "BENCH Adoption"
 QUARTER = date(2026, 1, 1)
 MANUAL = ("Call", "Visit", "Email", "Meeting")
@@ -54,7 +56,7 @@ def generate(users: int, touchpoints: int, customers: int = 5000, seed: int = 12
 			for i, n in enumerate(names)
 		),
 	)
-	cust = [f"{datagen.PREFIX}CUST-{i:06d}" for i in range(customers)]
+	cust = [f"{CUSTOMER_PREFIX}{i:06d}" for i in range(customers)]
 	datagen.bulk(
 		"Customer",
 		[
@@ -107,12 +109,12 @@ def generate(users: int, touchpoints: int, customers: int = 5000, seed: int = 12
 	frappe.db.sql(
 		"""update `tabCustomer Touchpoint` set status = 'Cancelled'
 		where customer like %s and name %% 20 = 0""",
-		f"{datagen.PREFIX}%",
+		f"{CUSTOMER_PREFIX}%",
 	)
 	frappe.db.sql(
 		"""update `tabCustomer Touchpoint` set reference_doctype = 'Customer', reference_name = concat('R', name)
 		where customer like %s and name %% 20 = 1""",
-		f"{datagen.PREFIX}%",
+		f"{CUSTOMER_PREFIX}%",
 	)
 	program = frappe.get_doc(
 		{
@@ -131,16 +133,17 @@ def generate(users: int, touchpoints: int, customers: int = 5000, seed: int = 12
 
 
 def remove() -> None:
-	from benchmarks import datagen
-
+	"""Exactly what ``generate`` made: its program and scores, users, touchpoints and customers."""
 	if frappe.db.exists("CRM Adoption Program", PROGRAM):
 		old = frappe.get_all("CRM Adoption Score", {"program": PROGRAM}, pluck="name")
 		frappe.db.delete("CRM Adoption Score Metric", {"parent": ("in", old or [""])})
 		frappe.db.delete("CRM Adoption Score", {"program": PROGRAM})
 		frappe.db.delete("CRM Adoption Reward", {"program": PROGRAM})
 		frappe.delete_doc("CRM Adoption Program", PROGRAM, force=True, ignore_permissions=True)
+	frappe.db.sql("delete from `tabCustomer Touchpoint` where customer like %s", f"{CUSTOMER_PREFIX}%")
+	frappe.db.sql("delete from `tabCustomer` where name like %s", f"{CUSTOMER_PREFIX}%")
 	frappe.db.sql("delete from `tabUser` where name like %s", f"{USER_PREFIX}%")
-	datagen.remove()
+	frappe.db.commit()
 
 
 def measure(rounds: int) -> dict:
