@@ -601,7 +601,14 @@ class Demo:
 			self.alerts += engine.run_rule(rule)
 		relationship.refresh(customers)
 		plan = frappe.get_doc("CRM Plan", self.plan.name)
-		self.evaluations = evaluation.evaluate_due(plan, self.today)
+		evaluation.evaluate_due(plan, self.today)
+		# the periods that have ended, whoever evaluated them (activation may catch up by itself)
+		self.evaluations = frappe.get_all(
+			"CRM Plan Evaluation",
+			filters={"plan": plan.name, "evaluation_type": "Scheduled"},
+			order_by="period_to asc",
+			pluck="name",
+		)
 		for name in self.evaluations:
 			self.add(frappe.get_doc("CRM Plan Evaluation", name))
 		if self.evaluations:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import frappe
 from frappe.utils import now_datetime
 
-from crm_plus.demo.registry import COMPANY, Registry, commit, locked
+from crm_plus.demo.registry import COMPANY, PREFIX, Registry, commit, locked
 
 # ledger rows a document leaves behind (by voucher), deleted with it
 LEDGERS = ("GL Entry", "Payment Ledger Entry", "Stock Ledger Entry")
@@ -27,6 +27,16 @@ REFERENCES = (
 	("Email Queue", "reference_doctype", "reference_name"),
 	("Repost Item Valuation", "voucher_type", "voucher_no"),
 	("Repost Payment Ledger Items", "voucher_type", "voucher_no"),
+)
+# the demo company's documents, in the order they depend on each other (payments on invoices on deliveries)
+TRANSACTIONS = (
+	"Payment Entry",
+	"Dunning",
+	"Sales Invoice",
+	"Delivery Note",
+	"Sales Order",
+	"Quotation",
+	"Stock Entry",
 )
 # crm_plus records that go with a demo customer (their names are not in the registry)
 OWN_RECORDS = (
@@ -56,7 +66,7 @@ def _remove(progress) -> int:
 	since = now_datetime()
 	frappe.set_user("Administrator")
 	frappe.flags.crm_plus_demo_removing = True
-	records = list(reversed(registry.records))
+	records = _unlisted(registry) + list(reversed(registry.records))
 	records.sort(key=lambda r: r[0] not in FIRST)  # stable: reverse creation order otherwise
 	try:
 		for done, (doctype, name) in enumerate(records, start=1):
@@ -78,6 +88,23 @@ def _remove(progress) -> int:
 	return len(records)
 
 
+def _unlisted(registry: Registry) -> list[list[str]]:
+	"""Documents of the demo company (or demo customers) that the registry does not list, newest first:
+	what an interrupted run made after its last saved step. Removing them first heals such a site."""
+	listed = {tuple(record) for record in registry.records}
+	found = []
+	for doctype in TRANSACTIONS:
+		for name, creation in frappe.db.get_values(doctype, {"company": COMPANY}, ["name", "creation"]):
+			if (doctype, name) not in listed:
+				found.append((creation, doctype, name))
+	for name, creation in frappe.db.get_values(
+		"Customer", {"name": ("like", f"{PREFIX}%")}, ["name", "creation"]
+	):
+		if ("Customer", name) not in listed:
+			found.append((creation, "Customer", name))
+	return [[doctype, name] for _creation, doctype, name in sorted(found, reverse=True)]
+
+
 def _retrying(fn, *args, attempts: int = 3):
 	"""Run one record's removal (its own transaction); again when it lost a deadlock to someone else."""
 	for attempt in range(attempts):
@@ -94,7 +121,10 @@ def _drop(doctype: str, name: str) -> None:
 		return
 	meta = frappe.get_meta(doctype)
 	if meta.is_submittable and frappe.db.get_value(doctype, name, "docstatus") == 1:
-		doc = frappe.get_doc(doctype, name)
+		try:
+			doc = frappe.get_doc(doctype, name)
+		except frappe.DoesNotExistError:  # gone meanwhile
+			return
 		doc.flags.ignore_permissions = True
 		doc.cancel()
 	_dependants(doctype, name)
