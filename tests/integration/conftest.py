@@ -55,3 +55,4 @@ def rollback(site):
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	frappe.local.flags.pop("in_import", None)
+	frappe.local.lang = "en"  # a test that switched language must not leave it to the next one
