@@ -593,7 +593,8 @@ class Demo:
 		if available("Customer Segment History"):
 			from crm_plus.insights import health
 
-			health.recompute(commit=False)
+			# every customer, committing per chunk as the nightly job does (no long transaction)
+			health.recompute()
 		relationship.refresh(customers)
 		for example in EXAMPLES:
 			rule = frappe.get_doc("Lifecycle Rule", example["title"])
