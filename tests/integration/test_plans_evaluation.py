@@ -22,6 +22,14 @@ def test_monthly_plan_from_31_january_is_evaluated_once_per_month_end_even_when_
 		activate=True,
 	)
 	assert str(plan.next_evaluation_date) == "2026-02-28"
+	# someone else's Active plan, due on the same days (the site holds the demo's and other users' plans)
+	make_plan(
+		goals=[("Revenue", 500, 100)],
+		period_from="2026-01-31",
+		period_to="2026-12-31",
+		evaluation_frequency="Monthly",
+		activate=True,
+	)
 
 	# the daily job evaluates every Active plan on the site: count only this test's plan
 	first = own(evaluation.create_due_evaluations(today="2026-04-05"), plan.name)
