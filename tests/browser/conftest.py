@@ -178,7 +178,11 @@ def users():
 				).insert(ignore_permissions=True)
 			finally:
 				frappe.flags.in_import = False
-		frappe.db.set_value("User", email, "enabled", 1)
+		# in_import skips the doctype defaults, which leaves every desk setting off (no form sidebar,
+		# timeline or dashboard): set them as a user made from the desk has them, healing users made so
+		from frappe.core.doctype.user.user import desk_properties
+
+		frappe.db.set_value("User", email, {"enabled": 1, **{key: 1 for key in desk_properties}})
 		update_password(email, PASSWORD)
 		made[lang] = email
 	frappe.db.commit()
