@@ -61,6 +61,12 @@ class Kpi:
 KPIS: dict[str, Kpi] = {}
 
 
+def N_(text: str) -> str:
+	"""Marks a KPI name or unit for the POT without translating it: names are stored keys (a goal's
+	``kpi``) and are shown in the reader's language where they are displayed (``_(goal.kpi)``)."""
+	return text
+
+
 def kpi(name: str, unit: str, direction: str = formulas.RAISE):
 	"""Register a KPI function ``(segment, from_date, to_date) -> float | None`` under ``name``."""
 
@@ -200,7 +206,7 @@ def _customer_count(segment: Segment) -> int:
 # --- the KPIs ----------------------------------------------------------------------------------------
 
 
-@kpi("Customer Retention Rate", unit="%")
+@kpi(N_("Customer Retention Rate"), unit="%")
 def retention_rate(segment, from_date, to_date):
 	"""Customers who purchased in the previous window and again in the period / customers who purchased in
 	the previous window * 100."""
@@ -208,7 +214,7 @@ def retention_rate(segment, from_date, to_date):
 	return formulas.percent(retained, before)
 
 
-@kpi("Churn Rate", unit="%", direction=formulas.LOWER)
+@kpi(N_("Churn Rate"), unit="%", direction=formulas.LOWER)
 def churn_rate(segment, from_date, to_date):
 	"""Customers who purchased in the previous window but not in the period / customers who purchased in the
 	previous window * 100 (100 - retention rate)."""
@@ -216,7 +222,7 @@ def churn_rate(segment, from_date, to_date):
 	return formulas.percent(before - retained, before)
 
 
-@kpi("Repeat Purchase Rate", unit="%")
+@kpi(N_("Repeat Purchase Rate"), unit="%")
 def repeat_purchase_rate(segment, from_date, to_date):
 	"""Customers with two or more purchases in the period / customers with at least one * 100."""
 	si, query = _sales(segment, from_date, to_date, purchases_only=True)
@@ -229,20 +235,20 @@ def repeat_purchase_rate(segment, from_date, to_date):
 	return formulas.percent(flt(row[1]), row[0])
 
 
-@kpi("Revenue", unit="Amount")
+@kpi(N_("Revenue"), unit=N_("Amount"))
 def revenue(segment, from_date, to_date):
 	"""sum net total (company currency) of submitted Sales Invoices in the period, returns subtracting."""
 	return _revenue(segment, from_date, to_date)
 
 
-@kpi("Revenue Growth", unit="%")
+@kpi(N_("Revenue Growth"), unit="%")
 def revenue_growth(segment, from_date, to_date):
 	"""(revenue of the period - revenue of the previous window) / |revenue of the previous window| * 100."""
 	prev_from, prev_to = schedule.previous_window(from_date, to_date)
 	return formulas.growth(_revenue(segment, from_date, to_date), _revenue(segment, prev_from, prev_to))
 
 
-@kpi("New Customers", unit="Count")
+@kpi(N_("New Customers"), unit=N_("Count"))
 def new_customers(segment, from_date, to_date):
 	"""Customers whose first purchase from the company ever falls in the period."""
 	si, query = _sales(segment, purchases_only=True)
@@ -255,7 +261,7 @@ def new_customers(segment, from_date, to_date):
 	return flt(_scalar(frappe.qb.from_(first).select(Count("*"))))
 
 
-@kpi("Average Days to Pay", unit="Days", direction=formulas.LOWER)
+@kpi(N_("Average Days to Pay"), unit=N_("Days"), direction=formulas.LOWER)
 def average_days_to_pay(segment, from_date, to_date):
 	"""Average of (date of the last payment or credit that settled the invoice - invoice date) over the
 	purchases fully settled in the period (per the Payment Ledger as of the period end)."""
@@ -277,7 +283,7 @@ def average_days_to_pay(segment, from_date, to_date):
 	return None if value is None else flt(value)
 
 
-@kpi("Overdue Ratio", unit="%", direction=formulas.LOWER)
+@kpi(N_("Overdue Ratio"), unit="%", direction=formulas.LOWER)
 def overdue_ratio(segment, from_date, to_date):
 	"""Open receivables past their due date at the period end / all open receivables at the period end * 100
 	(balances per invoice from the Payment Ledger as of the period end)."""
@@ -294,7 +300,7 @@ def overdue_ratio(segment, from_date, to_date):
 	return formulas.percent(flt(row[1]), flt(row[0]))
 
 
-@kpi("Touchpoints per Customer", unit="Ratio")
+@kpi(N_("Touchpoints per Customer"), unit=N_("Ratio"))
 def touchpoints_per_customer(segment, from_date, to_date):
 	"""Active contact touchpoints in the period (overdue notices are not contact) / the segment's customers
 	(not disabled)."""
@@ -303,7 +309,7 @@ def touchpoints_per_customer(segment, from_date, to_date):
 	return formulas.ratio(flt(count), _customer_count(segment))
 
 
-@kpi("CRM Adoption", unit="%")
+@kpi(N_("CRM Adoption"), unit="%")
 def crm_adoption(segment, from_date, to_date):
 	"""Customers with at least one touchpoint logged by staff (one without a reference document) in the
 	period / the segment's customers (not disabled) * 100."""
@@ -312,7 +318,7 @@ def crm_adoption(segment, from_date, to_date):
 	return formulas.percent(flt(count), _customer_count(segment))
 
 
-@kpi("Average Response Time to Feedback", unit="Hours", direction=formulas.LOWER)
+@kpi(N_("Average Response Time to Feedback"), unit=N_("Hours"), direction=formulas.LOWER)
 def response_time_to_feedback(segment, from_date, to_date):
 	"""Average hours from an inbound Feedback or Complaint touchpoint in the period to the next outbound
 	touchpoint logged by staff for the same customer (by creation time); unanswered ones are left out."""
@@ -361,7 +367,7 @@ def _feedback_answers(segment: Segment, from_date, to_date, question_type: str):
 	)
 
 
-@kpi("CSAT", unit="%")
+@kpi(N_("CSAT"), unit="%")
 def csat(segment, from_date, to_date):
 	"""Answers of 4 or 5 to Rating (1-5) questions / all Rating answers * 100, in the Feedback Responses of
 	the segment's customers submitted in the period."""
@@ -372,7 +378,7 @@ def csat(segment, from_date, to_date):
 	return formulas.percent(flt(row[1]), row[0])
 
 
-@kpi("NPS", unit="Score")
+@kpi(N_("NPS"), unit=N_("Score"))
 def nps(segment, from_date, to_date):
 	"""% promoters (9-10) - % detractors (0-6) among the NPS (0-10) answers in the Feedback Responses of the
 	segment's customers submitted in the period (-100 … 100)."""
@@ -385,7 +391,7 @@ def nps(segment, from_date, to_date):
 	return formulas.percent(flt(row[1]) - flt(row[2]), row[0])
 
 
-@kpi("Customer Effort", unit="Score")
+@kpi(N_("Customer Effort"), unit=N_("Score"))
 def customer_effort(segment, from_date, to_date):
 	"""Average Customer Effort answer (1 very difficult … 7 very easy) in the Feedback Responses of the
 	segment's customers submitted in the period."""

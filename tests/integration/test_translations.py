@@ -149,3 +149,16 @@ def test_every_string_of_the_app_is_translated(locale):
 		if not getattr(po.get((context, msgid)), "msgstr", "")
 	)
 	assert not missing, f"{locale}.po lacks {len(missing)} strings, e.g. {missing[:20]}"
+
+
+def test_registry_names_shown_to_users_are_in_the_pot():
+	"""KPI names and units, condition labels and parameter labels are stored keys shown through ``_()``:
+	they must be extracted (so they get translated), not only typed in the registry."""
+	from crm_plus.lifecycle.conditions import registry
+	from crm_plus.plans.kpis import KPIS
+
+	shown = {kpi.name for kpi in KPIS.values()} | {kpi.unit for kpi in KPIS.values()} - {"%"}
+	for condition in registry().values():
+		shown |= {condition.label, *(parameter.label for parameter in condition.parameters)}
+	extracted = {msgid for _context, msgid in extracted_messages()}
+	assert not shown - extracted, sorted(shown - extracted)
