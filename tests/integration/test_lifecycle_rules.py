@@ -18,8 +18,12 @@ def test_negative_parameter_names_the_parameter():
 	_refused("Parameters: Days cannot be negative", parameters={"days": -5})
 
 
-def test_missing_parameter_names_the_parameter():
-	_refused("Parameters: Follow-ups is required", condition="few_followups", parameters={"days": 7})
+def test_missing_parameter_takes_its_default_and_an_empty_one_is_named():
+	# a rule saved without its parameter rows (e.g. through the API) gets the condition's defaults
+	rule = make_rule(fresh_group(), "few_followups", {"days": 5})
+	assert {p.parameter: p.value for p in rule.parameters} == {"days": 5, "count": 2}
+	# a required parameter left empty is refused by its label
+	_refused("Parameters: Follow-ups is required", "few_followups", {"days": 7, "count": None})
 
 
 def test_out_of_range_and_unknown_parameters():
@@ -51,7 +55,11 @@ def test_cooldown_must_be_positive():
 
 def test_valid_rule_saves_with_parameter_labels():
 	rule = make_rule(fresh_group(), "overdue_invoice", {"days": 30})
-	assert [(p.parameter, p.label) for p in rule.parameters] == [("days", "Days")]
+	# the optional Minimum Amount is added empty, with its label
+	assert [(p.parameter, p.label) for p in rule.parameters] == [
+		("days", "Days"),
+		("min_amount", "Minimum Amount"),
+	]
 	assert rule.parameter_values() == {"days": 30, "min_amount": None}
 
 
