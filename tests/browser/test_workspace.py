@@ -1,4 +1,4 @@
-"""The CRM Plus workspace opens and leads to crm_plus's lists (its content is another issue's)."""
+"""The CRM Plus workspace opens with its number cards and charts, and leads to crm_plus's lists."""
 
 
 def test_workspace_opens_with_links_to_the_crm_plus_lists(desk):
@@ -7,6 +7,18 @@ def test_workspace_opens_with_links_to_the_crm_plus_lists(desk):
 	if desk.lang == "zh":
 		assert label == "客户关系"
 	page.get_by_text(label, exact=True).first.wait_for()
+	# Frappe finds a block's card or chart by the workspace row's (translated) label: all six cards and
+	# three charts are drawn, each card with a figure
+	cards = page.locator(".widget.number-widget-box")
+	cards.nth(5).wait_for()
+	assert cards.count() == 6
+	assert page.locator(".widget.dashboard-widget-box").count() == 3
+	card = desk.__("Open Lifecycle Alerts")
+	if desk.lang == "zh":
+		assert card == "未解决的生命周期预警"
+	page.get_by_text(card, exact=True).first.wait_for()
+	page.locator(".widget.number-widget-box .number").nth(5).wait_for()
+	desk.idle()
 	desk.screenshot("workspace")
 	page.get_by_text(label, exact=True).first.click()
 	page.wait_for_url("**/app/customer-relationship**")
