@@ -7,7 +7,7 @@ bench has none running), launches Debian's ``chromium`` through Playwright (``ex
 Fixtures for tests:
 
 - ``desk``: a :class:`Desk`, a logged-in page in the language of the ``lang`` fixture, which is
-  parametrised over ``LANGS`` (en, zh); a test that only makes sense in one language overrides it with
+  parametrised over ``LANGS`` (en, zh, zh-TW); a test that only makes sense in one language overrides it with
   ``@pytest.mark.parametrize("lang", ["en"])``. ``desk.goto(path)`` opens ``/app/<path>`` and waits until
   the desk is idle, ``desk.screenshot(name)`` saves ``artifacts/<name>-<lang>.png``.
 - ``site_data``: creates records on the site and **commits** them (the web server is another process);
@@ -40,7 +40,7 @@ import pytest
 BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
 SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
 ARTIFACTS = Path(__file__).parent / "artifacts"
-LANGS = ("en", "zh")
+LANGS = ("en", "zh", "zh-TW")
 PASSWORD = "Crm-Plus-Browser-1"
 ROLES = ("System Manager", "CRM Manager", "Sales Manager", "Sales User", "Accounts User")
 # socket.io is not the app's own: its connection errors are expected noise when no server runs
@@ -155,7 +155,7 @@ def users():
 
 	made = {}
 	for lang in LANGS:
-		email = f"crm-plus-browser-{lang}@example.com"
+		email = f"crm-plus-browser-{lang.lower()}@example.com"  # Frappe lowercases e-mails
 		roles = [role for role in ROLES if frappe.db.exists("Role", role)]
 		if frappe.db.exists("User", email):
 			user = frappe.get_doc("User", email)

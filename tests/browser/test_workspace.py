@@ -20,6 +20,9 @@ def test_workspace_opens_with_links_to_the_crm_plus_lists(desk):
 	page.locator(".widget.number-widget-box .number").nth(5).wait_for()
 	desk.idle()
 	desk.screenshot("workspace")
+	# leaving the page while Frappe's charts still animate can make frappe-charts remove a node twice
+	# (its own DOM teardown, seen once in a few runs); any other error still fails the test
+	desk.allow_errors(r"Failed to execute 'removeChild' on 'Node'")
 	page.get_by_text(label, exact=True).first.click()
 	page.wait_for_url("**/app/customer-relationship**")
 	desk.idle()
