@@ -352,8 +352,12 @@ def _overdue(si, as_of):
 SEQUENCE = "customer_touchpoint_id_seq"  # Frappe v15 names autoincrement doctypes from this sequence
 KEY = (COLUMNS.index("reference_doctype"), COLUMNS.index("reference_name"), COLUMNS.index("touchpoint_type"))
 CUSTOMER = COLUMNS.index("customer")
+SUMMARY = COLUMNS.index("summary")
+ROW_BYTES = 1024  # an escaped row without its summary, generously (its other text columns hold at most 140)
 ATTEMPTS = 5
-INSERT_BATCH = 1000
+# rows per INSERT: a bulk job's whole chunk in one statement, unless its values would come near the server's
+# max_allowed_packet (see ``_batches``)
+INSERT_BATCH = 5000
 
 
 def insert_rows(rows: list[tuple], block: bool = True) -> int:
@@ -372,10 +376,36 @@ def insert_rows(rows: list[tuple], block: bool = True) -> int:
 	"""
 
 	written = 0
-	for start in range(0, len(rows), INSERT_BATCH):
-		batch = rows[start : start + INSERT_BATCH]
+	for batch in _batches(rows):
 		written += _retrying(lambda batch=batch: _write(batch, block))
 	return written
+
+
+def _batches(rows: list[tuple]):
+	"""``INSERT_BATCH`` rows at a time, fewer when they could fill half of max_allowed_packet (every column
+	but the summary is short: names, amounts, dates, fixed words; escaping at most doubles a summary)."""
+	budget = _max_packet() // 2 if len(rows) > 1 else 0
+	batch, size = [], 0
+	for row in rows:
+		summary = row[SUMMARY]
+		row_size = ROW_BYTES + (2 * len(summary) if isinstance(summary, str) else 0)
+		if batch and (len(batch) >= INSERT_BATCH or size + row_size > budget):
+			yield batch
+			batch, size = [], 0
+		batch.append(row)
+		size += row_size
+	if batch:
+		yield batch
+
+
+_max_allowed_packet: int | None = None
+
+
+def _max_packet() -> int:
+	global _max_allowed_packet
+	if _max_allowed_packet is None:
+		_max_allowed_packet = int(frappe.db.sql("select @@max_allowed_packet")[0][0])
+	return _max_allowed_packet
 
 
 def _write(rows: list[tuple], block: bool) -> int:
@@ -402,19 +432,20 @@ def _not_written(rows: list[tuple]) -> list[tuple]:
 	"""The rows whose source key has no touchpoint yet (one plain SELECT over crm_plus's own table)."""
 	if not rows:
 		return []
-	names = {(row[KEY[0]], row[KEY[1]]) for row in rows}
-	tp = DocType("Customer Touchpoint")
+	by_doctype: dict[str, set] = {}
+	for row in rows:
+		by_doctype.setdefault(row[KEY[0]], set()).add(row[KEY[1]])
 	existing = set()
-	for doctype in {d for d, _n in names}:
-		found = (
-			frappe.qb.from_(tp)
-			.select(tp.reference_doctype, tp.reference_name, tp.touchpoint_type, tp.customer)
-			.where(
-				(tp.reference_doctype == doctype)
-				& tp.reference_name.isin(sorted({n for d, n in names if d == doctype}))
+	for doctype, names in by_doctype.items():
+		# bound parameters, not a query builder: rendering thousands of names through pypika is slow
+		existing.update(
+			frappe.db.sql(
+				f"""select reference_doctype, reference_name, touchpoint_type, customer
+				from `tabCustomer Touchpoint`
+				where reference_doctype = %s and reference_name in ({", ".join(["%s"] * len(names))})""",  # nosemgrep
+				(doctype, *names),
 			)
-		).run()
-		existing.update(tuple(r) for r in found)
+		)
 	seen, fresh = set(), []
 	for row in rows:
 		key = (row[KEY[0]], row[KEY[1]], row[KEY[2]], row[CUSTOMER])
