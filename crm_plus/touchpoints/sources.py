@@ -398,14 +398,14 @@ def _batches(rows: list[tuple]):
 		yield batch
 
 
-_max_allowed_packet: int | None = None
+_max_allowed_packet: dict[str, int] = {}  # per site: sites of a bench may use different database servers
 
 
 def _max_packet() -> int:
-	global _max_allowed_packet
-	if _max_allowed_packet is None:
-		_max_allowed_packet = int(frappe.db.sql("select @@max_allowed_packet")[0][0])
-	return _max_allowed_packet
+	site = frappe.local.site
+	if site not in _max_allowed_packet:
+		_max_allowed_packet[site] = int(frappe.db.sql("select @@max_allowed_packet")[0][0])
+	return _max_allowed_packet[site]
 
 
 def _write(rows: list[tuple], block: bool) -> int:
