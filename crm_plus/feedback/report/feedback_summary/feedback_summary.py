@@ -149,16 +149,19 @@ def question_columns() -> list[dict]:
 def chart(data: list[dict]) -> dict | None:
 	if not data:
 		return None
+	# frappe-charts cannot draw a line through a single point (its SVG path gets "undefined"): one period
+	# is drawn as bars only
+	line = "line" if len(data) > 1 else "bar"
 	return {
 		"data": {
 			"labels": [frappe.format(row["period"], {"fieldtype": "Date"}) for row in data],
 			"datasets": [
 				{"name": _("Responses"), "chartType": "bar", "values": [row["responses"] for row in data]},
-				{"name": _("CSAT"), "chartType": "line", "values": [row["csat"] or 0 for row in data]},
-				{"name": _("NPS"), "chartType": "line", "values": [row["nps"] or 0 for row in data]},
+				{"name": _("CSAT"), "chartType": line, "values": [row["csat"] or 0 for row in data]},
+				{"name": _("NPS"), "chartType": line, "values": [row["nps"] or 0 for row in data]},
 				{
 					"name": _("Customer Effort"),
-					"chartType": "line",
+					"chartType": line,
 					"values": [row["effort"] or 0 for row in data],
 				},
 			],
