@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Concat, Count, Min, Sum
-from frappe.utils import add_days, cint, date_diff, getdate
+from frappe.utils import add_days, cint, getdate
 
 from crm_plus.insights import reports
 
@@ -85,7 +85,7 @@ def get_columns(money: bool) -> list[dict]:
 	return columns
 
 
-def get_data(filters) -> tuple[list[dict], list[dict]]:
+def get_data(filters) -> tuple[list[dict], list[tuple]]:
 	"""(rows listed, every overdue customer) from two plain reads merged in Python: the overdue
 	invoices grouped by customer (crm_plus's covering index on unpaid invoices), then the relationship
 	of the customers listed."""
@@ -94,6 +94,11 @@ def get_data(filters) -> tuple[list[dict], list[dict]]:
 	base_outstanding = si.outstanding_amount * (
 		Case().when(si.party_account_currency == si.currency, si.conversion_rate).else_(1)
 	)
+	unpaid = (si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0)
+	if filters.company:
+		unpaid &= si.company == filters.company
+	if filters.customer:
+		unpaid &= si.customer == filters.customer
 	invoices = (
 		frappe.qb.from_(si)
 		.select(
@@ -101,32 +106,39 @@ def get_data(filters) -> tuple[list[dict], list[dict]]:
 			Count("*").as_("overdue_invoices"),
 			Sum(base_outstanding).as_("overdue_amount"),
 			Min(si.due_date).as_("oldest_due_date"),
-			Min(Concat(si.due_date, "|", si.name)).as_("oldest"),
 		)
-		.where(
-			(si.docstatus == 1)
-			& (si.is_return == 0)
-			& (si.outstanding_amount > 0)
-			& (si.due_date < add_days(today, -cint(filters.min_days_overdue)))
-		)
+		.where(unpaid & (si.due_date < add_days(today, -cint(filters.min_days_overdue))))
 		.groupby(si.customer)
 	)
-	if filters.company:
-		invoices = invoices.where(si.company == filters.company)
-	if filters.customer:
-		invoices = invoices.where(si.customer == filters.customer)
 	invoices = reports.restrict(invoices, si.customer, reports.permitted_customers())
-	rows = invoices.run(as_dict=True)
 	if filters.territory or filters.account_owner:
-		allowed = set(_customers_matching(filters))
-		rows = [row for row in rows if row.customer in allowed]
+		invoices = invoices.where(si.customer.isin(_customers_matching(filters)))
+	# every overdue customer is counted in the database, by how late their oldest invoice is (the chart);
+	# only the worst are read, for the rows listed
+	grouped = invoices.as_("grouped")
+	bucket = Case()
+	for i, (limit, _label) in enumerate(BUCKETS[:-1]):
+		bucket = bucket.when(grouped.oldest_due_date >= add_days(today, -limit), i)
+	bucket = bucket.else_(len(BUCKETS) - 1)
+	overdue_customers = (
+		frappe.qb.from_(grouped)
+		.select(bucket.as_("bucket"), Count("*"), Sum(grouped.overdue_amount))
+		.groupby(bucket)
+		.run()
+	)
+	rows = (
+		invoices.orderby(Min(si.due_date))
+		.orderby(si.customer)
+		.limit(reports.row_limit(filters))
+		.run(as_dict=True)
+	)
 	rows.sort(key=lambda row: (row.oldest_due_date, row.customer))
-	overdue_customers = rows
-	rows = rows[: reports.row_limit(filters)]
 	r = DocType("Customer Relationship")
 	c = DocType("Customer")
-	details = {}
+	details, oldest = {}, {}
 	if rows:
+		# the oldest invoice (the first by name among those due first), looked up for the rows shown only
+		oldest = _oldest_invoices(si, unpaid, rows)
 		details = {
 			d.customer: d
 			for d in frappe.qb.from_(c)
@@ -145,30 +157,54 @@ def get_data(filters) -> tuple[list[dict], list[dict]]:
 		}
 	for row in rows:
 		row.update(details.get(row.customer) or {})
-		row.days_overdue = date_diff(today, row.oldest_due_date)
-		row.oldest_invoice = (row.pop("oldest") or "|").split("|", 1)[1]
+		row.days_overdue = (today - row.oldest_due_date).days
+		row.oldest_invoice = oldest.get(row.customer, "")
 	return rows, overdue_customers
 
 
-def _customers_matching(filters) -> list[str]:
+def _oldest_invoices(si, unpaid, rows: list[dict]) -> dict[str, str]:
+	"""Each listed customer's oldest overdue invoice: the first by name among those due first. Looked up
+	for the rows shown (a page); past a few pages, one pass over every overdue customer is quicker."""
+	if len(rows) > 2 * reports.DEFAULT_ROWS:
+		cutoff = max(row.oldest_due_date for row in rows)
+		found = (
+			frappe.qb.from_(si)
+			.select(si.customer, Min(Concat(si.due_date, "|", si.name)))
+			.where(unpaid & (si.due_date <= cutoff))
+			.groupby(si.customer)
+			.run()
+		)
+		return {customer: value.split("|", 1)[1] for customer, value in found}
+	wanted = {(row.customer, row.oldest_due_date) for row in rows}
+	found = (
+		frappe.qb.from_(si)
+		.select(si.customer, si.due_date, Min(si.name))
+		.where(
+			unpaid
+			& si.customer.isin([row.customer for row in rows])
+			& si.due_date.isin(list({row.oldest_due_date for row in rows}))
+		)
+		.groupby(si.customer, si.due_date)
+		.run()
+	)
+	return {customer: name for customer, due_date, name in found if (customer, due_date) in wanted}
+
+
+def _customers_matching(filters):
 	r = DocType("Customer Relationship")
 	c = DocType("Customer")
 	query = frappe.qb.from_(c).left_join(r).on(r.name == c.name).select(c.name)
 	if filters.account_owner:
 		query = query.where(r.account_owner == filters.account_owner)
-	query = reports.tree_filter(query, c.territory, "Territory", filters.territory)
-	return query.run(pluck=True)
+	return reports.tree_filter(query, c.territory, "Territory", filters.territory)
 
 
-def get_chart(data: list[dict], money: bool) -> dict:
-	"""Overdue customers (or amounts, for those who may see them) by how late their oldest invoice is."""
-	today = getdate()
+def get_chart(buckets: list[tuple], money: bool) -> dict:
+	"""Overdue customers (or amounts, for those who may see them) by how late their oldest invoice is;
+	``buckets`` holds (bucket index, customers, overdue amount) tuples."""
 	values = [0.0] * len(BUCKETS)
-	for row in data:
-		for i, (limit, _label) in enumerate(BUCKETS):
-			if limit is None or date_diff(today, row.oldest_due_date) <= limit:
-				values[i] += (row.overdue_amount or 0) if money else 1
-				break
+	for i, customers, amount in buckets:
+		values[int(i)] = float(amount or 0) if money else float(customers)
 	return {
 		"data": {
 			"labels": [_("{0} days").format(label) for _limit, label in BUCKETS],
