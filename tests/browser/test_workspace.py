@@ -2,6 +2,9 @@
 
 
 def test_workspace_opens_with_links_to_the_crm_plus_lists(desk):
+	# frappe-charts can remove one of its own nodes twice while the workspace's charts are drawn and
+	# redrawn (seen in a few runs, in any language); any other error still fails the test
+	desk.allow_errors(r"Failed to execute 'removeChild' on 'Node'")
 	page = desk.goto("crm-plus")
 	label = desk.__("Customer Relationship")
 	if desk.lang == "zh":
@@ -20,9 +23,6 @@ def test_workspace_opens_with_links_to_the_crm_plus_lists(desk):
 	page.locator(".widget.number-widget-box .number").nth(5).wait_for()
 	desk.idle()
 	desk.screenshot("workspace")
-	# leaving the page while Frappe's charts still animate can make frappe-charts remove a node twice
-	# (its own DOM teardown, seen once in a few runs); any other error still fails the test
-	desk.allow_errors(r"Failed to execute 'removeChild' on 'Node'")
 	page.get_by_text(label, exact=True).first.click()
 	page.wait_for_url("**/app/customer-relationship**")
 	desk.idle()
