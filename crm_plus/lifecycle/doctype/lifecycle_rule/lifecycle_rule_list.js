@@ -7,7 +7,9 @@ frappe.listview_settings["Lifecycle Rule"] = {
 			.call({ method: "crm_plus.lifecycle.api.condition_options", type: "GET" })
 			.then(({ message }) => {
 				(message || []).forEach((c) => (crm_plus_condition_labels[c.key] = __(c.label)));
-				listview.refresh();
+				// rows drawn before the labels came are drawn again from the data in hand (refresh() would
+				// skip: Frappe throttles a refresh whose request has not changed)
+				if (listview.data && listview.data.length) listview.render_list();
 			});
 	},
 	formatters: {
