@@ -7,7 +7,8 @@ from crm_plus.adoption import scores
 from tests.browser.conftest import ROLES
 
 
-def _program(site_data, user: str) -> str:
+def adoption_program(site_data, user: str) -> str:
+	"""A monthly program for one user, committed for the web server and removed after the test."""
 	return site_data.insert(
 		{
 			"doctype": "CRM Adoption Program",
@@ -22,7 +23,7 @@ def _program(site_data, user: str) -> str:
 
 
 def test_leaderboard_page_shows_the_adoption_board(desk, site_data):
-	program = _program(site_data, desk.user)
+	program = adoption_program(site_data, desk.user)
 	scores.compute(program, today())
 	frappe.db.commit()
 	for name in frappe.get_all("CRM Adoption Score", filters={"program": program}, pluck="name"):
@@ -49,7 +50,7 @@ def test_leaderboard_page_shows_the_adoption_board(desk, site_data):
 def test_crm_manager_approves_a_proposed_reward_from_its_form(desk, site_data):
 	assert "CRM Manager" in ROLES
 	assert "CRM Manager" in frappe.get_roles(desk.user)
-	program = _program(site_data, desk.user)
+	program = adoption_program(site_data, desk.user)
 	start = getdate(today()).replace(day=1)
 	reward = site_data.insert(
 		{

@@ -1,7 +1,8 @@
 """crm_plus's script reports open from the desk with their translated titles and column labels."""
 
-import frappe
 import pytest
+
+from tests.browser.test_adoption_desk import adoption_program
 
 # each report with one of its column labels (msgid)
 REPORTS = {
@@ -29,7 +30,7 @@ def test_script_report_renders_its_table(desk, site_data, report):
 	if report == "CRM Adoption Leaderboard":
 		# opened with its program, as from a link: without one, Frappe throws "Filter missing" (an
 		# uncaught page error) for the required filter before the report's onload can pick a program
-		path += f"?program={program(site_data, desk.user)}"
+		path += f"?program={adoption_program(site_data, desk.user)}"
 	page = desk.goto(path)
 	title = desk.__(report)
 	page.locator(".page-title .title-text", has_text=title).first.wait_for()
@@ -43,17 +44,3 @@ def test_script_report_renders_its_table(desk, site_data, report):
 		headers = [t.strip() for t in page.locator(".dt-header .dt-cell__content").all_inner_texts()]
 		assert label in headers, headers
 	desk.screenshot(f"report-{report.replace(' ', '-').lower()}")
-
-
-def program(site_data, user: str) -> str:
-	return site_data.insert(
-		{
-			"doctype": "CRM Adoption Program",
-			"title": f"_CRM Browser Adoption {frappe.generate_hash(length=8)}",
-			"period": "Monthly",
-			"start_date": "2026-01-01",
-			"users": [{"user": user}],
-			"metrics": [{"metric": "manual_touchpoints", "weight": 1, "target": 4}],
-			"tiers": [{"threshold": 50, "reward": "Lunch", "energy_points": 0}],
-		}
-	).name
