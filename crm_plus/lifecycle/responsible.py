@@ -1,5 +1,10 @@
 """Who is responsible for a rule's alerts: the account owner, the stage owner from the active CRM Plan, a
-role (its users take turns) or a named user. One query per rule run, never one per customer."""
+role (its users take turns) or a named user. A few queries per batch of alerts, never one per customer.
+
+Stage owners belong to a company's CRM Plan. A rule with a company takes them from that company's active
+plan. A rule without one (all companies) takes each customer's owner from the active plan of the company
+that customer deals with (``customer_companies``), never from another company's plan: a customer nobody
+can place in one company gets no stage owner, and the rule's fallback user (if any) instead."""
 
 import frappe
 
@@ -25,8 +30,7 @@ def _responsible_users(rule, customers: list[str]) -> dict[str, str | None]:
 	if rule.responsible == ROLE:
 		return round_robin(rule, customers)
 	if rule.responsible == STAGE_OWNER:
-		owners = stage_owners(rule.company)
-		return {c: owners.get(stage) for c, stage in _stages(customers).items()}
+		return stage_owner_users(rule.company, customers)
 	if rule.responsible == ACCOUNT_OWNER:
 		return account_owners(customers)
 	return dict.fromkeys(customers)
@@ -68,8 +72,28 @@ def account_owners(customers: list[str]) -> dict[str, str | None]:
 	return {c: found.get(c) for c in customers}
 
 
-def stage_owners(company: str | None = None) -> dict[str, str]:
-	"""Stage → user from the active CRM Plan (of the rule's company when it has one); {} without CRM Plans."""
+def stage_owner_users(company: str | None, customers: list[str]) -> dict[str, str | None]:
+	"""Each customer's stage owner: from the active plan of ``company``, or, without one, of the company
+	the customer deals with."""
+	stages = _stages(customers)
+	if company:
+		owners = stage_owners(company)
+		return {c: owners.get(stage) for c, stage in stages.items()}
+	by_company = plan_stage_owners()
+	if not by_company:
+		return dict.fromkeys(customers)
+	companies = customer_companies(customers)
+	return {c: by_company.get(companies.get(c), {}).get(stage) for c, stage in stages.items()}
+
+
+def stage_owners(company: str) -> dict[str, str]:
+	"""Stage → user from the company's active CRM Plan; {} when it has none."""
+	return plan_stage_owners(company).get(company, {})
+
+
+def plan_stage_owners(company: str | None = None) -> dict[str, dict[str, str]]:
+	"""Company → (stage → user) from the active CRM Plans (of ``company`` only, when given); of two active
+	plans of one company, the more recently modified wins."""
 	if not frappe.db.table_exists("CRM Plan Stage Owner"):
 		return {}
 	plan = frappe.qb.DocType("CRM Plan")
@@ -82,15 +106,56 @@ def stage_owners(company: str | None = None) -> dict[str, str]:
 			& (owner.parenttype == "CRM Plan")
 			& (owner.parentfield == "stage_owners")
 		)
-		.select(owner.lifecycle_stage, owner.user)
+		.select(plan.company, owner.lifecycle_stage, owner.user)
 		.where((plan.status == "Active") & owner.user.isnotnull())
 		.orderby(plan.modified)
 		.orderby(owner.idx)
 	)
 	if company:
 		query = query.where(plan.company == company)
-	# later (more recently modified) plans win
-	return {stage: user for stage, user in query.run()}
+	found: dict[str, dict[str, str]] = {}
+	for plan_company, stage, user in query.run():
+		found.setdefault(plan_company, {})[stage] = user  # later (more recently modified) plans win
+	return found
+
+
+def customer_companies(customers: list[str]) -> dict[str, str | None]:
+	"""The company each customer deals with: the only company on its active touchpoints (its quotations,
+	orders, invoices, payments...); with several, the one it buys most from (the Customer Relationship's
+	``rfm_company``) when that is one of them; with none, that same ``rfm_company``, or the site's only
+	company. None when that does not single one out."""
+	rows = frappe.db.sql(
+		"""
+		select tp.customer, tp.company from `tabCustomer Touchpoint` tp
+		where tp.customer in %(customers)s and tp.status = 'Active' and tp.company is not null
+			and tp.company != ''
+		group by tp.customer, tp.company
+		""",
+		{"customers": tuple(customers)},
+	)
+	dealt_with: dict[str, set[str]] = {}
+	for customer, company in rows:
+		dealt_with.setdefault(customer, set()).add(company)
+	main = dict(
+		frappe.get_all(
+			"Customer Relationship",
+			filters={"name": ("in", customers), "rfm_company": ("is", "set")},
+			fields=["name", "rfm_company"],
+			as_list=True,
+		)
+	)
+	all_companies = frappe.get_all("Company", pluck="name", limit=2)
+	only_company = all_companies[0] if len(all_companies) == 1 else None
+	found = {}
+	for customer in customers:
+		companies = dealt_with.get(customer, set())
+		if len(companies) == 1:
+			found[customer] = next(iter(companies))
+		elif companies:
+			found[customer] = main.get(customer) if main.get(customer) in companies else None
+		else:
+			found[customer] = main.get(customer) or only_company
+	return found
 
 
 def role_users(role: str | None) -> list[str]:

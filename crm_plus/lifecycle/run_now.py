@@ -137,7 +137,13 @@ def _what_to_set(rule) -> str:
 			_("Account Owner"), _("Account Manager")
 		)
 	elif rule.responsible == responsible.STAGE_OWNER:
-		what = _("set a {0} for their lifecycle stage in the active CRM Plan").format(_("Stage Owner"))
+		if rule.company:
+			what = _("set a {0} for their lifecycle stage in the active CRM Plan").format(_("Stage Owner"))
+		else:
+			# a rule for every company takes each customer's owner from its own company's plan
+			what = _(
+				"set a {0} for their lifecycle stage in the active CRM Plan of the company they deal with"
+			).format(_("Stage Owner"))
 	elif rule.responsible == responsible.ROLE:
 		what = _("give the role {0} to an enabled user").format(rule.responsible_role)
 	elif rule.responsible == responsible.USER:

@@ -112,6 +112,108 @@ def test_stage_owner_from_active_crm_plan():
 	assert frappe.db.get_value("ToDo", alert.todo, "allocated_to") == owner
 
 
+def _active_plan(company: str, owners: dict[str, str], modified) -> str:
+	"""An active CRM Plan of ``company`` with the given stage owners, written as it is stored."""
+	plan = frappe.get_doc(
+		{
+			"doctype": "CRM Plan",
+			"title": f"_Test Lifecycle Plan {frappe.generate_hash(length=6)}",
+			"company": company,
+			"status": "Active",
+			"manager": "Administrator",
+			"period_from": add_days(getdate(), -30),
+			"period_to": add_days(getdate(), 300),
+			"evaluation_frequency": "Monthly",
+		}
+	)
+	plan.db_insert()
+	for idx, (stage, user) in enumerate(owners.items(), start=1):
+		frappe.get_doc(
+			{
+				"doctype": "CRM Plan Stage Owner",
+				"parent": plan.name,
+				"parenttype": "CRM Plan",
+				"parentfield": "stage_owners",
+				"idx": idx,
+				"lifecycle_stage": stage,
+				"user": user,
+			}
+		).db_insert()
+	frappe.db.set_value("CRM Plan", plan.name, "modified", modified, update_modified=False)
+	return plan.name
+
+
+def _other_company() -> str:
+	other = frappe.get_all("Company", filters={"name": ("!=", "_Test Company")}, pluck="name", limit=1)
+	if other:
+		return other[0]
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": "_Test Lifecycle Other Company",
+				"abbr": "_TLOC",
+				"default_currency": "USD",
+				"country": "United States",
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def _for_all_companies(rule):
+	"""A rule without a company (inserting it filled in the user's default company)."""
+	rule.company = None
+	rule.save()
+	assert not frappe.db.get_value("Lifecycle Rule", rule.name, "company")
+	return rule
+
+
+def test_rule_without_company_takes_stage_owners_of_the_customers_company_only():
+	"""A rule for all companies never hands company A's customers to company B's plan owners, however
+	recently B's plan was modified."""
+	if not frappe.db.table_exists("CRM Plan Stage Owner"):
+		pytest.skip("CRM Plan is not installed on this site")
+	ours, theirs = make_user("CRM User"), make_user("CRM User")
+	later = add_to_date(now_datetime(), days=1)
+	_active_plan("_Test Company", {"Nurturing": ours}, later)
+	_active_plan(_other_company(), {"Nurturing": theirs}, add_to_date(later, hours=1))
+	group = fresh_group()
+	(customer,) = _overdue_customers(group, 1)  # bought from _Test Company only
+	assert frappe.db.get_value("Customer Relationship", customer, "lifecycle_stage") == "Nurturing"
+	rule = _for_all_companies(
+		make_rule(group, "no_purchase", {"days": 60}, action="Assign ToDo", responsible="Stage Owner")
+	)
+
+	engine.run_rule(rule.name)
+	(alert,) = alerts(rule)
+	assert frappe.db.get_value("ToDo", alert.todo, "allocated_to") == ours
+
+
+def test_rule_without_company_assigns_nobody_from_another_companys_plan():
+	if not frappe.db.table_exists("CRM Plan Stage Owner"):
+		pytest.skip("CRM Plan is not installed on this site")
+	theirs, fallback = make_user("CRM User"), make_user("CRM User")
+	# only another company has a plan (the shared site may hold plans of its own: this one is the latest)
+	_active_plan(_other_company(), {"Nurturing": theirs}, add_to_date(now_datetime(), days=2))
+	group = fresh_group()
+	(customer,) = _overdue_customers(group, 1)
+	assert frappe.db.get_value("Customer Relationship", customer, "lifecycle_stage") == "Nurturing"
+	rule = _for_all_companies(
+		make_rule(group, "no_purchase", {"days": 60}, action="Assign ToDo", responsible="Stage Owner")
+	)
+	# the customer's own company may have an active plan on a shared site: then its owner, never theirs
+	ours = responsible.stage_owners("_Test Company").get("Nurturing")
+	assert responsible.users_for(rule, [customer]) == {customer: ours}
+	rule.fallback_user = fallback
+	rule.save()
+
+	engine.run_rule(rule.name)
+	(alert,) = alerts(rule)
+	assert frappe.db.get_value("ToDo", alert.todo, "allocated_to") == (ours or fallback)
+
+
 def test_send_email_from_template_through_the_email_queue():
 	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
 		frappe.get_doc(
