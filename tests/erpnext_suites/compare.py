@@ -168,6 +168,7 @@ def compare_sites(
 
 def _summary(run: dict) -> dict:
 	return {
+		"retried": len(run.get("retried", {})),
 		"apps": run["apps"],
 		"seconds": run["seconds"],
 		"prepare_seconds": run["prepare_seconds"],
@@ -181,7 +182,8 @@ def format_report(report: dict) -> str:
 	for name, summary in report["sites"].items():
 		lines.append(
 			f"- {name} ({', '.join(summary['apps'])}): {_duration(summary['seconds'])} "
-			f"(preparation {_duration(summary['prepare_seconds'])})"
+			f"(preparation {_duration(summary['prepare_seconds'])}); {summary.get('retried', 0)} tests "
+			"run twice after losing a deadlock or lock wait to another session"
 		)
 	lines.append(f"- whole comparison, re-run included: {_duration(report['seconds'])}")
 	lines += ["", f"| Suite | {site} pass / fail / error / skip | {twin} pass / fail / error / skip |"]

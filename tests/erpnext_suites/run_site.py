@@ -7,7 +7,9 @@ Run by ``compare.py`` for the site with crm_plus and for its twin. It does what 
 --doctype`` does (Frappe's unittest loader, ``frappe.flags.in_test``, test records made and committed) with
 the preparation of ``prepare.py`` instead of the installed apps' ``before_tests`` hooks, and a result
 collector that keeps each test's outcome: ``pass``, ``fail``, ``error`` or ``skip`` (an error in a class
-fixture is reported as its own ``error`` entry, e.g. ``setUpClass (…TestSalesOrder)``).
+fixture is reported as its own ``error`` entry, e.g. ``setUpClass (…TestSalesOrder)``). A test that errs
+on a deadlock or a lock wait timeout (another session on a shared site) runs once more at the end; the
+second outcome counts and ``retried`` lists why.
 
 Before each test the Department and Location accounting dimensions are disabled (in the test's
 transaction) on every site alike: a Sales Invoice test creates them with DDL, which no rollback undoes, and
@@ -49,6 +51,8 @@ class OutcomeCollector(unittest.TestResult):
 		self.checked: dict[str, int] = {}
 		self.current: str | None = None
 		self._started = 0.0
+		self.retry: list | None = []
+		self.retried: dict[str, str] = {}
 
 	def startTest(self, test):
 		super().startTest(test)
@@ -57,9 +61,10 @@ class OutcomeCollector(unittest.TestResult):
 		before_each_test()
 
 	def _record(self, test, outcome: str, err=None, reason: str = ""):
-		detail = reason
+		detail, where = reason, ""
 		if err:
-			detail = "".join(traceback.format_exception_only(err[0], err[1])).strip().splitlines()[-1][:500]
+			detail = _last_line(err)
+			where = "".join(traceback.format_tb(err[2])[-12:])[-4000:]
 		previous = self.outcomes.get(test.id())
 		if previous and SEVERITY[previous["outcome"]] >= SEVERITY[outcome]:
 			return  # a failed subtest stays failed
@@ -67,6 +72,7 @@ class OutcomeCollector(unittest.TestResult):
 			"outcome": outcome,
 			"seconds": round(time.monotonic() - self._started, 2) if self._started else 0,
 			"detail": detail,
+			"traceback": where,
 		}
 		print(f"[{outcome}] {test.id()} {detail}"[:300], flush=True)
 
@@ -79,6 +85,11 @@ class OutcomeCollector(unittest.TestResult):
 		self._record(test, "fail", err)
 
 	def addError(self, test, err):
+		if self.retry is not None and isinstance(test, unittest.TestCase) and _lock_conflict(err[1]):
+			# another session on a shared site held the rows: run the test again at the end, once
+			self.retry.append(test)
+			self.retried[test.id()] = _last_line(err)
+			return
 		super().addError(test, err)
 		self._record(test, "error", err)
 
@@ -98,6 +109,25 @@ class OutcomeCollector(unittest.TestResult):
 		super().addSubTest(test, subtest, err)
 		if err is not None:
 			self._record(test, "fail" if issubclass(err[0], test.failureException) else "error", err)
+
+
+def _last_line(err) -> str:
+	return "".join(traceback.format_exception_only(err[0], err[1])).strip().splitlines()[-1][:500]
+
+
+def _lock_conflict(exception) -> bool:
+	return isinstance(exception, frappe.QueryDeadlockError | frappe.QueryTimeoutError)
+
+
+def run_with_one_retry(tests: unittest.TestSuite, collector: OutcomeCollector):
+	"""A test that lost a deadlock or a lock wait to another session runs once more after the others (its
+	class set up again); what happens then is its outcome, and ``retried`` says why it ran twice."""
+	tests.run(collector)
+	again, collector.retry = collector.retry, None
+	if again:
+		frappe.db.rollback()
+		collector._previousTestClass = None  # so that unittest sets the class up again
+		unittest.TestSuite(again).run(collector)
 
 
 def before_each_test():
@@ -178,7 +208,7 @@ def run(site: str, suites: list[str], keywords: list[str], ids: set[str]) -> dic
 		undo = check_invariants(collector) if "crm_plus" in apps else None
 		frappe.db.begin()
 		try:
-			load(suites, keywords, ids).run(collector)
+			run_with_one_retry(load(suites, keywords, ids), collector)
 		finally:
 			if undo:
 				undo()
@@ -195,6 +225,7 @@ def run(site: str, suites: list[str], keywords: list[str], ids: set[str]) -> dic
 			"tests": collector.outcomes,
 			"invariants_checked": collector.checked if undo else None,
 			"violations": collector.violations,
+			"retried": collector.retried,
 		}
 	finally:
 		frappe.destroy()
