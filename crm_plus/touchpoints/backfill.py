@@ -1,8 +1,8 @@
 """Backfill: turn years of ERPNext history into touchpoints and relationship records.
 
-Chunked, and never in billing's way (see ``chunks.py``): each chunk reads the touchpoint rows of a range of
-document names with one plain SELECT (a consistent read: no locks on ERPNext's tables), writes them in
-multi-row INSERTs into Customer Touchpoint and commits. Never a Python loop per document.
+Chunked, and never in billing's way (see ``chunks.py``): the job runs at READ COMMITTED and each chunk copies
+the touchpoint rows of a range of document names with one ``INSERT ... SELECT`` (a consistent read of
+ERPNext's tables: no locks on them) into Customer Touchpoint, then commits. Never a Python loop per document.
 
 Resumable exactly: the resume point (the last name done per doctype) is a database row written in the
 same transaction as the chunk's touchpoints, so a job killed halfway loses both or neither, and the next
@@ -19,7 +19,7 @@ from frappe.query_builder import DocType
 from frappe.utils import now_datetime
 
 from crm_plus.touchpoints import chunks, relationship
-from crm_plus.touchpoints.sources import SOURCES, insert_rows, overdue_invoices
+from crm_plus.touchpoints.sources import SOURCES, overdue_invoices, write_selected
 
 CHUNK = chunks.CHUNK
 JOB_ID = "crm_plus_backfill"
@@ -53,14 +53,15 @@ def backfill(
 		clock = now
 
 	cursor = {} if restart else get_cursor()
-	for source in SOURCES.values():
-		if doctypes is not None and source.doctype not in doctypes:
-			continue
-		written[source.doctype] = _backfill_source(source, chunk, cursor, progress)
-		lap(source.doctype)
-	if doctypes is None:
-		written[OVERDUE] = _backfill_overdue(chunk, cursor, progress)
-		lap(OVERDUE)
+	with chunks.read_committed():
+		for source in SOURCES.values():
+			if doctypes is not None and source.doctype not in doctypes:
+				continue
+			written[source.doctype] = _backfill_source(source, chunk, cursor, progress)
+			lap(source.doctype)
+		if doctypes is None:
+			written[OVERDUE] = _backfill_overdue(chunk, cursor, progress)
+			lap(OVERDUE)
 	if refresh:
 		relationship.refresh_all(
 			progress=(lambda d, t: progress(_("Customer Relationship"), d, t)) if progress else None,
@@ -92,7 +93,7 @@ def _backfill_source(source, chunk: int, cursor: dict, progress) -> int:
 		).run(pluck=True)
 		if not names:
 			break
-		written += insert_rows(source.rows(after=after, upto=names[-1]))
+		written += write_selected(source.select(after=after, upto=names[-1]))
 		after = names[-1]
 		done += len(names)
 		_end_chunk(cursor, doctype, after)
@@ -112,7 +113,7 @@ def _backfill_overdue(chunk: int, cursor: dict, progress) -> int:
 	ranges = chunks.name_ranges("Sales Invoice", chunk, start=start_at)
 	written = 0
 	for i, (start, end) in enumerate(ranges):
-		written += insert_rows([tuple(r) for r in overdue_invoices(today, start or start_at, end).run()])
+		written += write_selected(overdue_invoices(today, start or start_at, end))
 		_end_chunk(cursor, OVERDUE, end or DONE)
 		if progress:
 			progress(OVERDUE, i + 1, len(ranges))

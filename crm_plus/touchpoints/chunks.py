@@ -11,12 +11,21 @@ deadlock. Every bulk job of crm_plus therefore works in the same three steps per
    IN``), which billing never writes inside its own transaction;
 3. commit, so no transaction of the job lasts longer than one chunk (a second or two).
 
+Jobs that copy ERPNext rows into crm_plus's tables (backfill, reconciliation) run their chunks at READ
+COMMITTED (``read_committed``): there InnoDB reads the source tables of an ``INSERT ... SELECT`` as a
+consistent read too, taking no lock on them, so the rows go from ERPNext's tables into Customer Touchpoint
+in one statement instead of travelling through Python. The level is the session's, set between
+transactions (a transaction keeps the level it began with), and the session returns to Frappe's REPEATABLE
+READ when the job ends. Where commits are not allowed (a test's transaction, which began at REPEATABLE
+READ), the job keeps the two-step read-then-write.
+
 Chunks are ranges of document names (``name_ranges``): each is one indexed range scan, and a range's
 bounds, unlike an offset, stay put while documents are added.
 """
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import pairwise
 
 import frappe
@@ -32,9 +41,52 @@ def commit() -> None:
 
 	Tests run inside one transaction that the test runner rolls back, so under test the chunk only ends
 	(nothing is committed) unless the test sets ``frappe.flags.crm_plus_commit_chunks`` and cleans up."""
-	if frappe.flags.in_test and not frappe.flags.crm_plus_commit_chunks:
+	if not committing():
 		return
 	frappe.db.commit()  # nosemgrep: a bulk job commits per chunk (see the module docstring)
+
+
+def committing() -> bool:
+	"""Whether a chunk's ``commit`` really commits (not in a test's transaction, unless the test asks)."""
+	return not frappe.flags.in_test or bool(frappe.flags.crm_plus_commit_chunks)
+
+
+@contextmanager
+def read_committed():
+	"""Run the job's transactions at READ COMMITTED (see the module docstring), when it commits per chunk.
+
+	Ends the caller's transaction first: the level applies from the next transaction on. On the way out the
+	job's last transaction is committed (or rolled back on an error) and the session is back at REPEATABLE
+	READ. ``is_read_committed()`` tells the job's writers which statement to use."""
+	if not committing() or frappe.flags.crm_plus_read_committed or _statement_binlog():
+		yield
+		return
+	frappe.db.commit()  # nosemgrep: the level changes between transactions only
+	frappe.db.sql("set session transaction isolation level read committed")
+	frappe.db.rollback()  # begins the job's first transaction at the new level (nothing to undo)
+	frappe.flags.crm_plus_read_committed = True
+	try:
+		yield
+		frappe.db.commit()  # nosemgrep: the job's last chunk
+	except BaseException:
+		frappe.db.rollback()
+		raise
+	finally:
+		frappe.flags.crm_plus_read_committed = False
+		frappe.db.sql("set session transaction isolation level repeatable read")
+		frappe.db.rollback()  # the next transaction begins at Frappe's level again
+
+
+def _statement_binlog() -> bool:
+	"""A server logging statements cannot write InnoDB rows at READ COMMITTED (error 1665): such a site
+	keeps the two-step read-then-write (MariaDB's default binlog format, MIXED, logs those rows)."""
+	log_bin, binlog_format = frappe.db.sql("select @@log_bin, @@binlog_format")[0]
+	return bool(int(log_bin)) and binlog_format == "STATEMENT"
+
+
+def is_read_committed() -> bool:
+	"""Whether the current transaction is a bulk job's READ COMMITTED one (``read_committed``)."""
+	return bool(frappe.flags.crm_plus_read_committed)
 
 
 def name_ranges(

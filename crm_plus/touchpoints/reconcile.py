@@ -15,7 +15,7 @@ from frappe.utils import getdate, now_datetime
 
 from crm_plus.touchpoints import chunks, relationship
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
-from crm_plus.touchpoints.sources import SOURCES, insert_rows, overdue_invoices
+from crm_plus.touchpoints.sources import SOURCES, overdue_invoices, write_selected
 
 
 def daily():
@@ -30,21 +30,22 @@ def daily():
 def reconcile(as_of=None, overdue: bool = True, refresh: bool = True, chunk: int = chunks.CHUNK) -> dict:
 	"""Heal touchpoints and refresh relationships; returns counts of what changed.
 
-	A range of document names per chunk: plain SELECTs over ERPNext's tables, writes into Customer
-	Touchpoint only, a commit per chunk (see ``chunks.py``)."""
+	A range of document names per chunk, at READ COMMITTED: non-locking reads of ERPNext's tables, writes
+	into Customer Touchpoint only, a commit per chunk (see ``chunks.py``)."""
 	as_of = getdate(as_of)
 	counts = {"deleted": 0, "cancelled": 0, "missing": 0, "overdue": 0}
-	for source in SOURCES.values():
-		for start, end in chunks.name_ranges(source.doctype, chunk):
-			# deleted first: a deleted document's name may already belong to a new one
-			counts["deleted"] += _forget_deleted(source.doctype, start, end)
-			counts["cancelled"] += _cancel_cancelled(source.doctype, start, end)
-			counts["missing"] += insert_rows(source.rows(missing_only=True, start=start, end=end))
-			chunks.commit()
-	if overdue:
-		for start, end in chunks.name_ranges("Sales Invoice", chunk):
-			counts["overdue"] += insert_rows([tuple(r) for r in overdue_invoices(as_of, start, end).run()])
-			chunks.commit()
+	with chunks.read_committed():
+		for source in SOURCES.values():
+			for start, end in chunks.name_ranges(source.doctype, chunk):
+				# deleted first: a deleted document's name may already belong to a new one
+				counts["deleted"] += _forget_deleted(source.doctype, start, end)
+				counts["cancelled"] += _cancel_cancelled(source.doctype, start, end)
+				counts["missing"] += write_selected(source.select(missing_only=True, start=start, end=end))
+				chunks.commit()
+		if overdue:
+			for start, end in chunks.name_ranges("Sales Invoice", chunk):
+				counts["overdue"] += write_selected(overdue_invoices(as_of, start, end))
+				chunks.commit()
 	if refresh:
 		relationship.refresh_all(as_of, chunk=chunk)
 	return counts

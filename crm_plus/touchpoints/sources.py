@@ -19,8 +19,9 @@ import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.custom import ConstantColumn
 from frappe.query_builder.functions import Coalesce, GroupConcat, Max, Now, Sum
-from pypika.terms import NullValue, PseudoColumn
+from pypika.terms import LiteralValue, NullValue
 
+from crm_plus.touchpoints import chunks
 from crm_plus.touchpoints.kinds import (
 	ACTIVE,
 	CANCELLED,
@@ -124,7 +125,7 @@ class Source:
 
 	def insert(self, **narrow) -> int:
 		"""Write the touchpoints of the selected documents in the caller's transaction (live events)."""
-		return insert_rows(self.rows(**narrow), block=False)
+		return insert_rows(self.rows(**narrow))
 
 	def rows(self, **narrow) -> list[tuple]:
 		"""The touchpoint rows of the selected documents, read with a plain (non-locking) SELECT."""
@@ -328,7 +329,7 @@ def overdue_invoices(as_of, start: str | None = None, end: str | None = None):
 		si.due_date,
 		si.party_account_currency,
 		si.outstanding_amount,
-		PseudoColumn(base_outstanding_sql("`tabSales Invoice`")),
+		LiteralValue(base_outstanding_sql("`tabSales Invoice`")),
 		NullValue(),
 		si.owner,
 		*_standard(si),
@@ -360,24 +361,51 @@ ATTEMPTS = 5
 INSERT_BATCH = 5000
 
 
-def insert_rows(rows: list[tuple], block: bool = True) -> int:
+def write_selected(query) -> int:
+	"""A bulk job's chunk: write the touchpoint rows of ``query`` (a source's select, in ``COLUMNS`` order)
+	that are not written yet; return how many were new.
+
+	In a job's READ COMMITTED transaction (``chunks.read_committed``) the rows go in one ``INSERT ...
+	SELECT``, which reads ERPNext's tables there without locking them; names come from the sequence, one
+	``nextval`` per row, as live events take theirs, so no name can clash. Elsewhere (a test's REPEATABLE
+	READ transaction) the rows are read with a plain SELECT and written with ``insert_rows``."""
+	if not chunks.is_read_committed():
+		return insert_rows([tuple(row) for row in query.run()])
+	select, params = query.walk()
+	columns = ", ".join(f"`{c}`" for c in COLUMNS)
+	sql = f"""insert into `tabCustomer Touchpoint` ({columns}, `name`)
+		select {", ".join(f"s.`{c}`" for c in COLUMNS)}, nextval(`{SEQUENCE}`)
+		from ({select}) s
+		where not exists (
+			select 1 from `tabCustomer Touchpoint` tp
+			where tp.reference_doctype = s.reference_doctype and tp.reference_name = s.reference_name
+				and tp.touchpoint_type = s.touchpoint_type and tp.customer = s.customer
+		)"""  # nosemgrep: columns are COLUMNS, the select is a source's, its values bound
+
+	def insert():
+		frappe.db.sql(sql, params)
+		return frappe.db._cursor.rowcount
+
+	return _retrying(insert)
+
+
+def insert_rows(rows: list[tuple]) -> int:
 	"""Write touchpoint rows (in ``COLUMNS`` order, read with a plain SELECT); return how many were new.
 
 	Rows whose source key (the unique key) exists are left out first (a plain SELECT on crm_plus's own
-	table: it locks nothing, unlike ``INSERT ... SELECT ... WHERE NOT EXISTS`` or ``ON DUPLICATE KEY``).
-	Names come from the sequence: a block reserved for the rows (one ``nextval`` and one ``setval``
-	instead of a sequence write per row: bulk jobs), or one ``nextval`` per row (live events).
+	table: it locks nothing, unlike ``INSERT ... SELECT ... WHERE NOT EXISTS`` at REPEATABLE READ or
+	``ON DUPLICATE KEY``). Every row takes its name from the sequence (``nextval``) inside the INSERT, as
+	every other writer does, so two writers can never pick the same name.
 
 	The INSERT neither ignores nor updates on a duplicate: if it still meets one it fails as a whole and
 	is retried, a source-key duplicate (written meanwhile by another transaction) being left out again, a
-	name clash (a live ``nextval`` taken between a block's ``nextval`` and ``setval``, or a live name that
-	fell into a block) getting new names. So only true duplicates are ever skipped and no touchpoint is
-	lost, whichever side of the race a row is on.
+	name clash (a name taken outside the sequence) getting new names. So only true duplicates are ever
+	skipped and no touchpoint is lost, whichever side of the race a row is on.
 	"""
 
 	written = 0
 	for batch in _batches(rows):
-		written += _retrying(lambda batch=batch: _write(batch, block))
+		written += _retrying(lambda batch=batch: _write(batch))
 	return written
 
 
@@ -408,22 +436,15 @@ def _max_packet() -> int:
 	return _max_allowed_packet[site]
 
 
-def _write(rows: list[tuple], block: bool) -> int:
+def _write(rows: list[tuple]) -> int:
 	fresh = _not_written(rows)
 	if not fresh:
 		return 0
 	columns = ", ".join(f"`{c}`" for c in (*COLUMNS, "name"))
-	if block:
-		first = frappe.db.get_next_sequence_val("Customer Touchpoint")
-		frappe.db.sql(f"select setval(`{SEQUENCE}`, %s)", first + len(fresh) - 1)  # nosemgrep
-		one = "(" + ", ".join(["%s"] * (len(COLUMNS) + 1)) + ")"
-		values = [v for i, row in enumerate(fresh) for v in (*row, first + i)]
-	else:
-		one = "(" + ", ".join(["%s"] * len(COLUMNS)) + f", nextval(`{SEQUENCE}`))"
-		values = [v for row in fresh for v in row]
+	one = "(" + ", ".join(["%s"] * len(COLUMNS)) + f", nextval(`{SEQUENCE}`))"
 	frappe.db.sql(
 		f"insert into `tabCustomer Touchpoint` ({columns}) values {', '.join([one] * len(fresh))}",  # nosemgrep
-		values,
+		[v for row in fresh for v in row],
 	)
 	return len(fresh)
 

@@ -16,7 +16,7 @@ from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import create_sal
 
 from crm_plus.lifecycle import engine, stages
 from crm_plus.plans import evaluation
-from crm_plus.touchpoints import backfill, reconcile, relationship
+from crm_plus.touchpoints import backfill, chunks, reconcile, relationship, sources
 from tests.integration.lifecycle_helpers import make_rule
 from tests.integration.plan_helpers import make_plan
 
@@ -41,6 +41,9 @@ def _submit_elsewhere(site: str, outcome: dict):
 		si.submit()
 		outcome["invoice"] = si.name
 		outcome["seconds"] = time.perf_counter() - started
+		outcome["touchpoint"] = frappe.db.get_value(
+			"Customer Touchpoint", {"reference_doctype": "Sales Invoice", "reference_name": si.name}
+		)
 	except Exception as e:
 		outcome["error"] = repr(e)
 		outcome["where"] = [
@@ -93,3 +96,71 @@ def test_a_submit_goes_through_while_the_job_transaction_is_open(job):
 	outcome = submit_while_open()
 	assert "error" not in outcome, outcome
 	assert outcome["invoice"]
+
+
+WORKER_JOBS = {
+	"backfill": lambda: backfill.backfill(
+		restart=True, doctypes=["Sales Invoice"], refresh=False, chunk=10**6
+	),
+	"reconcile": lambda: reconcile.reconcile(refresh=False, chunk=10**6),
+}
+
+
+@pytest.mark.parametrize("job", WORKER_JOBS)
+def test_a_submit_goes_through_while_a_read_committed_chunk_is_open(job, monkeypatch):
+	"""As a worker runs them (a real commit per chunk, READ COMMITTED), the backfill and the reconciliation
+	copy ERPNext's rows with ``INSERT ... SELECT``. Another connection submits an invoice right after the
+	Sales Invoice chunk's statement, its transaction still open: at REPEATABLE READ that statement would
+	share-lock every invoice it read and the submit would wait and fail. The chunk has just re-written
+	touchpoints (names from the sequence) and the submit's own touchpoint takes a name of its own."""
+	invoices = frappe.get_all(
+		"Sales Invoice", filters={"docstatus": 1, "is_return": 0}, pluck="name", limit=3, order_by="name"
+	)
+	if not invoices:
+		pytest.skip("the site has no submitted Sales Invoice to re-write")
+	# committed by the job's first commit; the chunk writes these touchpoints again
+	frappe.db.delete(
+		"Customer Touchpoint",
+		{
+			"reference_doctype": "Sales Invoice",
+			"reference_name": ("in", invoices),
+			"touchpoint_type": "Invoice",
+		},
+	)
+	write_selected = sources.write_selected
+	seen = {"invoice chunk": False, "outcome": None, "rewritten": 0}
+
+	def watched_write(query):
+		written = write_selected(query)
+		if "`tabSales Invoice`" in query.get_sql() and seen["outcome"] is None:
+			seen["invoice chunk"] = True
+			seen["rewritten"] = written
+		return written
+
+	def commit():
+		if seen["invoice chunk"] and seen["outcome"] is None:
+			assert chunks.is_read_committed()
+			seen["outcome"] = submit_while_open()
+		frappe.db.commit()  # nosemgrep: the chunk's own commit
+
+	monkeypatch.setitem(frappe.flags, "crm_plus_commit_chunks", True)
+	monkeypatch.setattr(chunks, "commit", commit)
+	monkeypatch.setattr(backfill, "write_selected", watched_write)
+	monkeypatch.setattr(reconcile, "write_selected", watched_write)
+	WORKER_JOBS[job]()
+
+	outcome = seen["outcome"]
+	assert outcome and "error" not in outcome, outcome
+	assert seen["rewritten"] >= len(invoices)
+	assert frappe.db.sql("select @@tx_isolation")[0][0] == "REPEATABLE-READ"  # the session is Frappe's again
+	rewritten = frappe.get_all(
+		"Customer Touchpoint",
+		filters={
+			"reference_doctype": "Sales Invoice",
+			"reference_name": ("in", invoices),
+			"touchpoint_type": "Invoice",
+		},
+		pluck="name",
+	)
+	assert len(rewritten) == len(invoices)
+	assert outcome["touchpoint"] and outcome["touchpoint"] not in rewritten
