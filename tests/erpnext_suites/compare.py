@@ -122,13 +122,19 @@ def compare_sites(
 		raise SiteRunError(f"no twin site {twin}; make it with: {TWIN_COMMAND.format(twin=twin)}")
 	began = time.monotonic()
 	crm, twin_run = run_sites([site, twin], out, suites, parallel, keywords=keywords)
+	rechecked = {}
+	if recheck and (differing := differences(crm, twin_run)):
+		crm_again, twin_again = run_sites([site, twin], out, suites, parallel, ids=differing)
+		rechecked = {t: (outcome(crm_again, t), outcome(twin_again, t)) for t in differing}
+	return report_on(crm, twin_run, rechecked, out, time.monotonic() - began)
+
+
+def report_on(crm: dict, twin_run: dict, rechecked: dict, out: Path, seconds: float) -> dict:
+	"""The report on two sites' outcomes (``run_site.py`` JSON), written to ``out``."""
+	site, twin = crm["site"], twin_run["site"]
 	if "crm_plus" not in crm["apps"] or "crm_plus" in twin_run["apps"]:
 		raise SiteRunError(f"{site} must have crm_plus installed and {twin} must not")
 	differing = differences(crm, twin_run)
-	rechecked = {}
-	if recheck and differing:
-		crm_again, twin_again = run_sites([site, twin], out, suites, parallel, ids=differing)
-		rechecked = {t: (outcome(crm_again, t), outcome(twin_again, t)) for t in differing}
 	rows = []
 	for test_id in differing:
 		crm_outcome, twin_outcome = outcome(crm, test_id), outcome(twin_run, test_id)
@@ -159,8 +165,9 @@ def compare_sites(
 		"regressions": [r["test"] for r in rows if r["regression"]],
 		"violations": crm["violations"],
 		"invariants_checked": crm["invariants_checked"],
-		"seconds": round(time.monotonic() - began, 1),
+		"seconds": round(seconds, 1),
 	}
+	out.mkdir(parents=True, exist_ok=True)
 	(out / "report.json").write_text(json.dumps(report, indent=1))
 	(out / "report.md").write_text(format_report(report))
 	return report
@@ -236,11 +243,22 @@ def main(argv=None) -> int:
 	parser.add_argument("--parallel", action="store_true", help="run both sites at once")
 	parser.add_argument("--no-recheck", dest="recheck", action="store_false")
 	parser.add_argument("-k", action="append", default=[], help="only tests whose id contains this")
+	parser.add_argument(
+		"--outcomes",
+		nargs=2,
+		type=Path,
+		metavar=("WITH_CRM_PLUS_JSON", "TWIN_JSON"),
+		help="report on two earlier run_site.py results instead of running (no re-run)",
+	)
 	args = parser.parse_args(argv)
 	try:
-		report = compare_sites(
-			args.site, args.twin, args.suite, args.out, args.parallel, args.recheck, args.k
-		)
+		if args.outcomes:
+			runs = [json.loads(path.read_text()) for path in args.outcomes]
+			report = report_on(*runs, {}, args.out, sum(run["seconds"] for run in runs))
+		else:
+			report = compare_sites(
+				args.site, args.twin, args.suite, args.out, args.parallel, args.recheck, args.k
+			)
 	except SiteRunError as e:
 		print(e, file=sys.stderr)
 		return 2
