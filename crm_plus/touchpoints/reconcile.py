@@ -40,7 +40,7 @@ def reconcile(as_of=None, overdue: bool = True, refresh: bool = True, chunk: int
 				# deleted first: a deleted document's name may already belong to a new one
 				counts["deleted"] += _forget_deleted(source.doctype, start, end)
 				counts["cancelled"] += _cancel_cancelled(source.doctype, start, end)
-				counts["missing"] += write_selected(source.select(missing_only=True, start=start, end=end))
+				counts["missing"] += write_selected(source.select(start=start, end=end))
 				chunks.commit()
 		if overdue:
 			for start, end in chunks.name_ranges("Sales Invoice", chunk):

@@ -98,16 +98,14 @@ class Source:
 	def select(
 		self,
 		names: Iterable[str] | None = None,
-		missing_only: bool = False,
 		after: str | None = None,
 		upto: str | None = None,
 		start: str | None = None,
 		end: str | None = None,
 	):
 		"""Touchpoint rows of submitted (and cancelled: their touchpoint is Cancelled) documents, optionally
-		narrowed to names, a name range ((after, upto] or [start, end)), or those that have no touchpoint
-		yet."""
-		TP = frappe.qb.DocType("Customer Touchpoint")
+		narrowed to names or a name range ((after, upto] or [start, end)). Rows already written are left out
+		by the writers (``write_selected``, ``insert_rows``), one unique-key lookup per row."""
 		t = self.table
 		q = self.build(t).where(t.docstatus.isin([1, 2]))
 		if names is not None:
@@ -118,9 +116,6 @@ class Source:
 			q = q.where(t.name <= upto)
 		if start is not None or end is not None:
 			q = q.where(_in_range(t, start, end))
-		if missing_only:
-			have = frappe.qb.from_(TP).select(TP.reference_name).where(TP.reference_doctype == self.doctype)
-			q = q.where(t.name.notin(have))
 		return q
 
 	def insert(self, **narrow) -> int:
