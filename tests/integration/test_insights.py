@@ -40,6 +40,30 @@ INVOICE_COLUMNS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def fiscal_years():
+	"""Invoices here reach 400 days back, past the test fiscal years a site may have: the missing years
+	are made for the test (rolled back with it, and ERPNext's cache of fiscal years forgotten)."""
+	this_year = frappe.utils.getdate().year
+	for year in range(this_year - 2, this_year + 1):
+		if not frappe.db.sql(
+			"select 1 from `tabFiscal Year` where %s between year_start_date and year_end_date",
+			f"{year}-07-01",
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Fiscal Year",
+					"year": f"_CRM Insights {year}",
+					"year_start_date": f"{year}-01-01",
+					"year_end_date": f"{year}-12-31",
+				}
+			).insert(ignore_permissions=True)
+	frappe.cache.delete_value("fiscal_years")
+	yield
+	frappe.db.rollback()
+	frappe.cache.delete_value("fiscal_years")
+
+
 def make_user(*roles):
 	"""A user with these roles; Frappe's hourly limit on new users (the shared test site makes many, and
 	rolls them back) does not apply to test fixtures."""
@@ -425,3 +449,40 @@ def test_a_user_without_customer_access_cannot_run_them():
 		customer_health.execute({})
 	with pytest.raises(frappe.PermissionError):
 		cards.customers_at_risk()
+
+
+def test_collections_lists_the_oldest_overdue_first_and_charts_every_overdue_customer():
+	"""Rows: the customers whose oldest overdue invoice is the oldest (ties by name), found from the
+	invoices in due-date order however many of them share a date; the chart counts every one."""
+	area = territory()
+	oldest, *tied = (make_customer(territory=area) for _ in range(3))
+	tied.sort()
+	day = lambda days: add_days(nowdate(), -days)  # noqa: E731
+	firsts = [invoice_due(oldest, 10, day(200), day(200)).name for _ in range(5)]  # more than a first read
+	invoice_due(tied[0], 100, day(40), day(40))
+	invoice_due(tied[0], 100, day(10), day(10))
+	invoice_due(tied[1], 100, day(40), day(40))
+
+	def run(**filters):
+		_c, data, _m, chart = collections_follow_up.execute({"territory": area, **filters})
+		return data, chart["data"]["datasets"][0]["values"]
+
+	data, amounts = run(limit=1)
+	assert [row["customer"] for row in data] == [oldest]
+	assert (data[0]["overdue_invoices"], data[0]["days_overdue"]) == (5, 200)
+	assert data[0]["oldest_invoice"] == min(firsts) and data[0]["overdue_amount"] == 50
+	assert amounts == [0, 300, 0, 50]  # every overdue customer, by its oldest invoice
+	data, _amounts = run(limit=2)
+	assert [row["customer"] for row in data] == [oldest, tied[0]]
+	assert data[1]["overdue_invoices"] == 2 and data[1]["days_overdue"] == 40
+	data, _amounts = run()
+	assert [row["customer"] for row in data] == [oldest, *tied]
+	data, amounts = run(min_days_overdue=100)
+	assert [row["customer"] for row in data] == [oldest] and amounts == [0, 0, 0, 50]
+	data, amounts = run(min_days_overdue=20)  # the invoice due 10 days ago is left out
+	assert [row["overdue_invoices"] for row in data] == [5, 1, 1] and amounts == [0, 200, 0, 50]
+
+	frappe.set_user(make_user("Sales User"))  # no amounts: the chart counts customers
+	_c, data, _m, chart = collections_follow_up.execute({"territory": area})
+	assert chart["data"]["datasets"][0]["values"] == [0, 2, 0, 1]
+	assert not any("overdue_amount" in row for row in data)
