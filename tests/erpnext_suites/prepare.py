@@ -11,7 +11,8 @@ crm_plus and its twin would start from different data. Both sites get exactly th
    the setup wizard's own company step (``install_company``) when it is missing. Sales Invoice tests make
    internal customers and suppliers for it in every ``setUp``.
 3. ERPNext's test records for each suite's doctype and its ``test_dependencies``, as
-   ``bench run-tests --doctype`` makes them.
+   ``bench run-tests --doctype`` makes them, and those crm_plus's integration tests make (Delivery Note,
+   Quotation), which the crm_plus site has when the comparison runs under pytest.
 
 ERPNext's ``before_tests`` also deletes every Item Price; that is left out on purpose: Frappe makes test
 records only once per site (``.test_log``), so the deletion would leave the second run of a site without
@@ -66,6 +67,9 @@ def _prepare(suites: list[str]) -> None:
 		module = importlib.import_module(SUITES[doctype])
 		for name in [doctype, *getattr(module, "test_dependencies", [])]:
 			make_test_records(name, commit=True)
+	# what crm_plus's integration conftest makes on its site, so the twin has it too when pytest runs this
+	for name in ("Delivery Note", "Quotation"):
+		make_test_records(name, commit=True)
 	frappe.db.commit()  # nosemgrep: test preparation must outlive the tests' rollbacks
 
 
