@@ -21,8 +21,20 @@ def test_workspace_opens_with_links_to_the_crm_plus_lists(desk):
 		assert card == "未解决的生命周期预警"
 	page.get_by_text(card, exact=True).first.wait_for()
 	page.locator(".widget.number-widget-box .number").nth(5).wait_for()
+	# every chart draws its figures: bars of some height (touchpoints stacked by type, segment sizes) or
+	# the slices of the stage donut; the demo and the tests' customers give each of them data
+	page.wait_for_function(
+		"""() => {
+			const charts = [...document.querySelectorAll('.widget.dashboard-widget-box')];
+			const drawn = (c) =>
+				[...c.querySelectorAll('svg rect.bar')].some((r) => parseFloat(r.getAttribute('height')) > 0)
+				|| c.querySelectorAll('svg .donut-slices path, svg .pie-slices path').length > 0;
+			return charts.length === 3 && charts.every(drawn);
+		}""",
+		timeout=30000,
+	)
 	desk.idle()
-	desk.screenshot("workspace")
+	desk.screenshot("workspace", full_page=True)
 	page.get_by_text(label, exact=True).first.click()
 	page.wait_for_url("**/app/customer-relationship**")
 	desk.idle()

@@ -8,6 +8,7 @@ moved is a failure only when it still holds a row that names something the demo 
 
 import frappe
 import pytest
+from frappe.utils.dateutils import get_period_beginning
 
 from crm_plus.demo import build, registry, remove
 
@@ -167,6 +168,8 @@ def _build_count_remove():
 		assert all(e.weighted_score is not None for e in evaluations)
 		for example in ("Invoice overdue by 30 days: alert the account owner",):
 			assert frappe.db.get_value("Lifecycle Rule", example, "enabled") == 1
+		# the workspace shows the demo: every chart holds its customers and touchpoints, every card a figure
+		assert_workspace_shows_the_demo(customers)
 
 		# running it again adds nothing
 		records = len(reg.records)
@@ -210,6 +213,89 @@ def _build_count_remove():
 	assert shipped_rules() == rules_before
 	if was_present:
 		build.build(force=True)
+
+
+WORKSPACE = "CRM Plus"
+
+
+def chart_data(name: str) -> dict:
+	"""A workspace chart's data as the desk fetches it: a Custom chart from its source's method (with the
+	chart's own timespan and interval), the others from Frappe's Dashboard Chart ``get``."""
+	from frappe.desk.doctype.dashboard_chart import dashboard_chart
+
+	chart = frappe.get_doc("Dashboard Chart", name)
+	if chart.chart_type != "Custom":
+		return dashboard_chart.get(chart_name=name, refresh=1)
+	source = frappe.get_doc("Dashboard Chart Source", chart.source)
+	module, scrubbed = frappe.scrub(source.module), frappe.scrub(source.name)
+	method = f"{frappe.local.module_app[module]}.{module}.dashboard_chart_source.{scrubbed}.{scrubbed}.get"
+	return frappe.get_attr(method)(
+		chart_name=name, timespan=chart.timespan, time_interval=chart.time_interval, refresh=1
+	)
+
+
+def values_by_label(data: dict) -> dict[str, float]:
+	"""Each label's value summed over the datasets."""
+	totals = dict.fromkeys(data["labels"], 0)
+	for dataset in data["datasets"]:
+		for label, value in zip(data["labels"], dataset["values"], strict=True):
+			totals[label] += value or 0
+	return totals
+
+
+def assert_workspace_shows_the_demo(customers: list[str]) -> None:
+	"""Other records of the shared site may add to a chart, never take the demo's own away: each chart
+	counts at least what the demo made, and what the demo made is not nothing."""
+	from crm_plus.insights import cards
+
+	charts = {row.chart_name for row in frappe.get_doc("Workspace", WORKSPACE).charts}
+	assert charts == {
+		"CRM Plus Touchpoints by Type per Week",
+		"CRM Plus Customers by Stage",
+		"CRM Plus Segment Sizes",
+	}
+	relationships = frappe.get_all(
+		"Customer Relationship",
+		filters={"name": ("in", customers)},
+		fields=["lifecycle_stage", "rfm_segment"],
+	)
+	for chart, field in (
+		("CRM Plus Customers by Stage", "lifecycle_stage"),
+		("CRM Plus Segment Sizes", "rfm_segment"),
+	):
+		shown = values_by_label(chart_data(chart))
+		made = {}
+		for row in relationships:
+			if row[field]:
+				made[row[field]] = made.get(row[field], 0) + 1
+		assert len(made) >= 4, (chart, made)  # the demo's customers are spread over stages and segments
+		assert all(shown.get(label, 0) >= n for label, n in made.items()), (chart, shown, made)
+
+	data = chart_data("CRM Plus Touchpoints by Type per Week")
+	weeks = len(data["labels"])  # up to this week (weeks begin on the site's first day of the week)
+	assert weeks >= 12
+	this_week = get_period_beginning(frappe.utils.getdate(), "Weekly")
+	since = frappe.utils.add_days(this_week, -7 * (weeks - 1))
+	made = frappe.get_all(
+		"Customer Touchpoint",
+		filters={"customer": ("in", customers), "status": "Active", "posting_date": (">=", since)},
+		fields=["touchpoint_type", "count(name) as n"],
+		group_by="touchpoint_type",
+	)
+	assert sum(row.n for row in made) >= 10  # the demo's recent months are busy
+	shown = {d["name"]: sum(d["values"]) for d in data["datasets"]}
+	for row in made:
+		assert shown.get(frappe._(row.touchpoint_type), 0) >= row.n, (row, shown)
+
+	# every number card shows a figure made by the demo (NPS: its own answers are more promoters)
+	for card in ("active_customers", "customers_at_risk", "overdue_amount", "average_days_to_pay"):
+		assert getattr(cards, card)()["value"] > 0, card
+	assert frappe.db.count("Lifecycle Alert", {"customer": ("in", customers), "status": "Open"}) > 0
+	if frappe.db.table_exists("Feedback Response"):
+		categories = frappe.get_all(
+			"Feedback Response", filters={"customer": ("in", customers)}, pluck="nps_category"
+		)
+		assert categories.count("Promoter") > categories.count("Detractor"), categories
 
 
 def test_demo_refuses_a_site_with_real_customers_unless_forced():
