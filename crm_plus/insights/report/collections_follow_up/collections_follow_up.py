@@ -88,9 +88,9 @@ def get_columns(money: bool) -> list[dict]:
 def get_data(filters) -> tuple[list[dict], list[tuple]]:
 	"""(rows listed, every overdue customer by bucket). Grouping every unpaid invoice by customer is the
 	expensive part (about 243,000 invoices into 90,000 customers at 1,000,000 invoices), so it is done once,
-	for the chart, on a narrow row (oldest due date and amount, not the customer's name). The rows are found
-	apart: the invoices in due-date order name the customers whose oldest overdue invoice is the oldest,
-	and only those customers' invoices are added up. Plain reads, so no row of ERPNext is locked."""
+	for the chart, in customer order through crm_plus's index. The rows are found apart: the invoices in
+	due-date order name the customers whose oldest overdue invoice is the oldest, and only those customers'
+	invoices are added up. Plain reads, so no row of ERPNext is locked."""
 	today = getdate()
 	si = DocType("Sales Invoice")
 	overdue = (si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0)
@@ -110,7 +110,7 @@ def get_data(filters) -> tuple[list[dict], list[tuple]]:
 		Case().when(si.party_account_currency == si.currency, si.conversion_rate).else_(1)
 	)
 	per_customer = (
-		scoped(frappe.qb.from_(si))
+		scoped(_in_customer_order(si))
 		.select(Sum(base_outstanding).as_("overdue_amount"), Min(si.due_date).as_("oldest_due_date"))
 		.groupby(si.customer)
 		.as_("per_customer")
@@ -170,6 +170,18 @@ def get_data(filters) -> tuple[list[dict], list[tuple]]:
 		row.days_overdue = (today - row.oldest_due_date).days
 		row.oldest_invoice = row.oldest_invoice.split("|", 1)[1]
 	return rows, overdue_customers
+
+
+BY_CUSTOMER = "crm_plus_unpaid_by_customer"
+
+
+def _in_customer_order(si):
+	"""Sales Invoice read through crm_plus's index in customer order (install.py), when the site has it:
+	grouping by customer then streams instead of filling a temporary table."""
+	query = frappe.qb.from_(si)
+	if frappe.db.has_index("tabSales Invoice", BY_CUSTOMER):
+		query = query.force_index(BY_CUSTOMER)
+	return query
 
 
 def _worst_customers(invoices, si, limit: int) -> list[str]:
