@@ -21,12 +21,12 @@ CONDITION = Condition(
 		select si.customer,
 			count(*) as invoices,
 			round(sum({_BASE_OUTSTANDING}), 2) as overdue_amount,
-			max(datediff(%(today)s, si.due_date)) as days_overdue,
+			datediff(%(today)s, min(si.due_date)) as days_overdue,
 			substring_index(min(concat(si.due_date, '|', si.name)), '|', -1) as invoice
 		from `tabSales Invoice` si
 		where si.docstatus = 1 and si.is_return = 0 and si.outstanding_amount > 0
 			and si.due_date < date_sub(%(today)s, interval %(days)s day)
-			and {_BASE_OUTSTANDING} >= coalesce(%(min_amount)s, 0)
+			and (%(min_amount)s is null or {_BASE_OUTSTANDING} >= %(min_amount)s)
 			and {in_company("si.company")} and {in_chunk("si.customer")}
 		group by si.customer
 	""",
