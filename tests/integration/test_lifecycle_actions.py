@@ -79,29 +79,8 @@ def test_stage_owner_from_active_crm_plan():
 	if not frappe.db.table_exists("CRM Plan Stage Owner"):
 		pytest.skip("CRM Plan is not installed on this site")
 	owner = make_user("CRM User")
-	plan = frappe.get_doc(
-		{
-			"doctype": "CRM Plan",
-			"title": "_Test Lifecycle Plan",
-			"company": "_Test Company",
-			"status": "Active",
-			"manager": "Administrator",
-			"period_from": add_days(getdate(), -30),
-			"period_to": add_days(getdate(), 300),
-			"evaluation_frequency": "Monthly",
-		}
-	)
-	plan.db_insert()
-	frappe.get_doc(
-		{
-			"doctype": "CRM Plan Stage Owner",
-			"parent": plan.name,
-			"parenttype": "CRM Plan",
-			"parentfield": "stage_owners",
-			"lifecycle_stage": "Nurturing",
-			"user": owner,
-		}
-	).db_insert()
+	# the latest active plan of the company: other committed plans on the site must not win
+	_active_plan("_Test Company", {"Nurturing": owner}, add_to_date(now_datetime(), days=10))
 	group = fresh_group()
 	(customer,) = _overdue_customers(group, 1)
 	assert frappe.db.get_value("Customer Relationship", customer, "lifecycle_stage") == "Nurturing"
