@@ -4,17 +4,20 @@
 
 A customer's segment on a date is its latest Customer Segment History row on or before that date (the
 nightly recompute writes a row whenever a segment changes), so a movement matrix needs no full snapshot
-per day.
+per day; it is counted in the database, in one pass over the history.
 """
 
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Count, Sum
+from frappe.query_builder import Case, CustomFunction
+from frappe.query_builder.functions import Concat, Count, Max, Sum
 from frappe.utils import flt, getdate
 
 from crm_plus.insights import reports
 from crm_plus.insights.scoring import SEGMENTS
+
+SubstringIndex = CustomFunction("substring_index", ["text", "delimiter", "count"])
 
 
 def execute(filters: dict | None = None):
@@ -92,32 +95,36 @@ def sizes(filters, money: bool, customers) -> list[dict]:
 	return data
 
 
-def segments_on(days: list, company, customers) -> list[dict[str, str]]:
-	"""For each of ``days`` (ascending), {customer: segment} as it stood that day; one read of the
-	history up to the last day, newest row per customer and day picked in Python."""
+def moves(from_date, to_date, company, customers) -> list[tuple[str | None, str, int]]:
+	"""(segment on ``from_date`` or None, segment on ``to_date``, customers) for every pair that occurs.
+
+	A customer's segment on a day is its newest history row on or before that day (the later written of
+	two rows of one day). One grouped pass over the history up to ``to_date`` finds both per customer,
+	and a second grouping counts the pairs, so only the matrix leaves the database."""
 	h = DocType("Customer Segment History")
-	query = (
+	newest = Concat(h.snapshot_date, "|", h.creation, "|", h.segment)
+	per_customer = (
 		frappe.qb.from_(h)
-		.select(h.customer, h.snapshot_date, h.segment)
-		.where(h.snapshot_date <= days[-1])
-		.orderby(h.snapshot_date)
+		.select(
+			SubstringIndex(Max(Case().when(h.snapshot_date <= from_date, newest)), "|", -1).as_("before"),
+			SubstringIndex(Max(newest), "|", -1).as_("after"),
+		)
+		.where(h.snapshot_date <= to_date)
+		.groupby(h.customer)
 	)
 	if company:
-		query = query.where(h.company == company)
-	query = reports.restrict(query, h.customer, customers)
-	result = [{} for _day in days]
-	for customer, day, segment in query.run():
-		for i, limit in enumerate(days):
-			if day <= limit:
-				result[i][customer] = segment  # rows come oldest first: the last one wins
-	return result
+		per_customer = per_customer.where(h.company == company)
+	per_customer = reports.restrict(per_customer, h.customer, customers)
+	return (
+		frappe.qb.from_(per_customer)
+		.select(per_customer.before, per_customer.after, Count("*"))
+		.groupby(per_customer.before, per_customer.after)
+		.run()
+	)
 
 
 def movement(filters, data: list[dict], customers) -> list[dict]:
 	"""Add, to each segment's row, its size on both dates and where its customers of the first date went."""
-	before, after = segments_on(
-		[getdate(filters.from_date), getdate(filters.to_date)], filters.company, customers
-	)
 	key = {s: s.lower().replace(" ", "_") for s in SEGMENTS}
 	for row in data:
 		row["on_from_date"] = 0
@@ -125,15 +132,13 @@ def movement(filters, data: list[dict], customers) -> list[dict]:
 		for target in SEGMENTS:
 			row["to_" + key[target]] = 0
 	by_segment = {row["segment"]: row for row in data}
-	for segment in after.values():
-		if segment in by_segment:
-			by_segment[segment]["on_to_date"] += 1
-	for customer, segment in before.items():
-		if segment not in by_segment:
-			continue
-		by_segment[segment]["on_from_date"] += 1
-		target = after.get(customer, segment)
-		by_segment[segment]["to_" + key[target]] += 1
+	pairs = moves(getdate(filters.from_date), getdate(filters.to_date), filters.company, customers)
+	for before, after, count in pairs:
+		if after in by_segment:
+			by_segment[after]["on_to_date"] += count
+		if before in by_segment and after in key:
+			by_segment[before]["on_from_date"] += count
+			by_segment[before]["to_" + key[after]] += count
 	columns = [
 		{
 			"label": _("Customers on {0}").format(frappe.format(filters.from_date, "Date")),
