@@ -195,6 +195,9 @@ def _dependants(doctype: str, name: str) -> None:
 	elif doctype == "User":
 		_delete("ToDo", {"allocated_to": name})
 		_delete("Notification Log", {"for_user": name})
+		# the Contact Frappe makes for a new user (at once under test, else in a job); deleting the user
+		# would only unlink it
+		_delete("Contact", {"user": name}, with_children=True)
 
 
 def _restore_rules(registry: Registry) -> None:

@@ -189,6 +189,20 @@ def preview(rule, with_money: bool = True) -> list[dict]:
 def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> list[dict]:
 	"""Customers the rule matches now (cooldown honoured), each with the values and the explanation
 	(``explanation``, with amounts; ``public_explanation``, without)."""
+	query, params = match_query(rule, chunk_start, chunk_end)
+	rows = frappe.db.sql(query, params, as_dict=True)
+	condition = get_condition(rule.condition)
+	values = rule.parameter_values()
+	template, public = _(condition.template(True)), _(condition.template(False))
+	for row in rows:
+		fields = {**values, **row}
+		row.explanation = template.format_map(fields)
+		row.public_explanation = public.format_map(fields) if public != template else row.explanation
+	return rows
+
+
+def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> tuple[str, dict]:
+	"""The one statement (and its bound values) that finds the customers the rule matches now."""
 	condition = get_condition(rule.condition)
 	values = rule.parameter_values()
 	now = now_datetime()
@@ -223,8 +237,7 @@ def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) 
 	# up (straight_join). Left to itself, MariaDB re-runs a grouped condition once per customer ("lateral
 	# derived", split_materialized) or groups it through a temporary table instead of streaming it from its
 	# index: both several times slower on a large site.
-	rows = frappe.db.sql(
-		f"""
+	query = f"""
 		set statement optimizer_switch = 'split_materialized=off' for
 		select straight_join m.*, c.customer_name,
 			coalesce(nullif(r.lifecycle_stage, ''), 'Prospect') as lifecycle_stage
@@ -233,16 +246,8 @@ def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) 
 		left join `tabCustomer Relationship` r on r.name = m.customer
 		where {" and ".join(where)}
 		order by m.customer
-		""",
-		params,
-		as_dict=True,
-	)
-	template, public = _(condition.template(True)), _(condition.template(False))
-	for row in rows:
-		fields = {**values, **row}
-		row.explanation = template.format_map(fields)
-		row.public_explanation = public.format_map(fields) if public != template else row.explanation
-	return rows
+		"""
+	return query, params
 
 
 def _in_tree(column: str, doctype: str, param: str) -> str:

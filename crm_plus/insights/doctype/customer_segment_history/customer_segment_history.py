@@ -32,7 +32,11 @@ class CustomerSegmentHistory(Document):
 	pass
 
 
+SEGMENT_BY_CUSTOMER = ("customer", "snapshot_date", "segment", "company")
+
+
 def on_doctype_update():
-	# segment as of a date: the customer's latest row on or before it
-	frappe.db.add_index("Customer Segment History", ["customer", "snapshot_date"])
+	# segment as of a date: the customer's latest row on or before it; covering, so the RFM Segments
+	# movement reads only this index
+	frappe.db.add_index("Customer Segment History", list(SEGMENT_BY_CUSTOMER))
 	frappe.db.add_index("Customer Segment History", ["snapshot_date"])

@@ -9,15 +9,14 @@ per day; it is counted in the database, in one pass over the history.
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
-from frappe.query_builder import Case, CustomFunction
+from frappe.query_builder import Case, CustomFunction, DocType
 from frappe.query_builder.functions import Concat, Count, Max, Sum
 from frappe.utils import flt, getdate
 
 from crm_plus.insights import reports
 from crm_plus.insights.scoring import SEGMENTS
 
-SubstringIndex = CustomFunction("substring_index", ["text", "delimiter", "count"])
+SubstringFrom = CustomFunction("substring", ["text", "start"])
 
 
 def execute(filters: dict | None = None):
@@ -98,16 +97,17 @@ def sizes(filters, money: bool, customers) -> list[dict]:
 def moves(from_date, to_date, company, customers) -> list[tuple[str | None, str, int]]:
 	"""(segment on ``from_date`` or None, segment on ``to_date``, customers) for every pair that occurs.
 
-	A customer's segment on a day is its newest history row on or before that day (the later written of
-	two rows of one day). One grouped pass over the history up to ``to_date`` finds both per customer,
-	and a second grouping counts the pairs, so only the matrix leaves the database."""
+	A customer's segment on a day is its newest history row on or before that day (one row per customer
+	and day: its name is made of both). One pass over the history up to ``to_date``, in customer order
+	through the covering index (customer, snapshot_date, segment, company), finds both per customer; a
+	second grouping counts the pairs, so only the matrix leaves the database."""
 	h = DocType("Customer Segment History")
-	newest = Concat(h.snapshot_date, "|", h.creation, "|", h.segment)
+	newest = Concat(h.snapshot_date, h.segment)  # "YYYY-MM-DD" + segment: the segment from character 11
 	per_customer = (
 		frappe.qb.from_(h)
 		.select(
-			SubstringIndex(Max(Case().when(h.snapshot_date <= from_date, newest)), "|", -1).as_("before"),
-			SubstringIndex(Max(newest), "|", -1).as_("after"),
+			SubstringFrom(Max(Case().when(h.snapshot_date <= from_date, newest)), 11).as_("before"),
+			SubstringFrom(Max(newest), 11).as_("after"),
 		)
 		.where(h.snapshot_date <= to_date)
 		.groupby(h.customer)

@@ -73,6 +73,8 @@ class CustomerRelationship(Document):
 
 def on_doctype_update():
 	frappe.db.add_index("Customer Relationship", ["lifecycle_stage", "account_owner"])
+	# RFM Segments: sizes and revenue per segment (and company) from this index alone
+	frappe.db.add_index("Customer Relationship", ["rfm_segment", "rfm_company", "lifetime_revenue"])
 
 
 @frappe.whitelist(methods=["POST"])
