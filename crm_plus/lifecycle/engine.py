@@ -195,9 +195,10 @@ def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) 
 	values = rule.parameter_values()
 	template, public = _(condition.template(True)), _(condition.template(False))
 	for row in rows:
-		fields = {**values, **row}
-		row.explanation = template.format_map(fields)
-		row.public_explanation = public.format_map(fields) if public != template else row.explanation
+		for key, value in values.items():  # the row's own values win over parameters of the same name
+			row.setdefault(key, value)
+		row.explanation = template.format_map(row)
+		row.public_explanation = public.format_map(row) if public != template else row.explanation
 	return rows
 
 

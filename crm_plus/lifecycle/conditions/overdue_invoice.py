@@ -1,7 +1,12 @@
 """An invoice overdue by more than N days, optionally only invoices above an amount.
 
 Overdue: a submitted, non-return Sales Invoice with an outstanding amount and a due date more than N
-days ago; the minimum applies to each invoice's outstanding amount in company currency.
+days ago; the minimum applies to each invoice's outstanding amount in company currency (none, or one of 0,
+is folded away before the scan).
+
+Reads crm_plus's covering index of unpaid invoices in customer order (see ``install.py``): each customer's
+invoices are aggregated as the scan passes them, where MariaDB would otherwise group 90,000 customers of a
+million invoices through a temporary table (twice as slow).
 """
 
 from crm_plus.lifecycle.conditions.base import Condition, Parameter, _, in_chunk, in_company
@@ -23,10 +28,10 @@ CONDITION = Condition(
 			round(sum({_BASE_OUTSTANDING}), 2) as overdue_amount,
 			datediff(%(today)s, min(si.due_date)) as days_overdue,
 			substring_index(min(concat(si.due_date, '|', si.name)), '|', -1) as invoice
-		from `tabSales Invoice` si
+		from `tabSales Invoice` si force index (crm_plus_unpaid_by_customer)
 		where si.docstatus = 1 and si.is_return = 0 and si.outstanding_amount > 0
 			and si.due_date < date_sub(%(today)s, interval %(days)s day)
-			and (%(min_amount)s is null or {_BASE_OUTSTANDING} >= %(min_amount)s)
+			and (%(min_amount)s is null or %(min_amount)s <= 0 or {_BASE_OUTSTANDING} >= %(min_amount)s)
 			and {in_company("si.company")} and {in_chunk("si.customer")}
 		group by si.customer
 	""",
