@@ -7,6 +7,7 @@ made. ``tests/conftest.py`` leaves this folder out when there is no such site. E
 """
 
 import os
+import traceback
 from pathlib import Path
 
 import frappe
@@ -48,7 +49,7 @@ def site():
 
 
 @pytest.fixture(autouse=True)
-def rollback(site):
+def rollback(site, request, monkeypatch):
 	"""Each test sees the site as the session left it and leaves nothing behind."""
 	frappe.db.rollback()
 	# under test a bulk job's chunk commit only ends the chunk: a browser test or a command run earlier in the
@@ -58,8 +59,21 @@ def rollback(site):
 	# Frappe sends an assignment's notification e-mail at once under test (``now=in_test``), and sending
 	# commits (the queue row's status): muted, the e-mail is still queued but nothing commits the test
 	frappe.flags.mute_emails = True
+	commits = []
+	if not request.node.get_closest_marker("commits"):
+		# a commit would keep this test's records on the shared site (and other tests would find them):
+		# refused and reported; a test that commits on purpose, and cleans up, is marked ``commits``
+		monkeypatch.setattr(frappe.db, "commit", lambda *args, **kwargs: commits.append(_caller()))
 	yield
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	frappe.local.flags.pop("in_import", None)
 	frappe.local.lang = "en"  # a test that switched language must not leave it to the next one
+	assert (
+		not commits
+	), f"the test committed (refused: its records would stay on the site), from:\n{commits[0]}"
+
+
+def _caller() -> str:
+	"""Where a refused commit came from: the innermost frames of the call stack."""
+	return "".join(traceback.format_stack(limit=12)[:-2])

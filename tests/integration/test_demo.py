@@ -105,6 +105,7 @@ def shipped_rules() -> dict:
 	)
 
 
+@pytest.mark.commits
 def test_demo_builds_once_and_its_removal_leaves_no_trace():
 	# someone else's run of this very test must not build or remove the demo meanwhile
 	with registry.locked():

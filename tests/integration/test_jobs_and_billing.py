@@ -106,6 +106,7 @@ WORKER_JOBS = {
 }
 
 
+@pytest.mark.commits
 @pytest.mark.parametrize("job", WORKER_JOBS)
 def test_a_submit_goes_through_while_a_read_committed_chunk_is_open(job, monkeypatch):
 	"""As a worker runs them (a real commit per chunk, READ COMMITTED), the backfill and the reconciliation

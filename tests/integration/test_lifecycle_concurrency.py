@@ -3,6 +3,7 @@
 import threading
 
 import frappe
+import pytest
 
 from crm_plus.lifecycle import engine
 from tests.integration.lifecycle_helpers import alerts, customer_in, fresh_group, make_rule, touchpoint
@@ -22,6 +23,7 @@ def _worker(site: str, rule: str, results: list, errors: list):
 		frappe.destroy()
 
 
+@pytest.mark.commits
 def test_two_workers_at_once_create_one_alert(monkeypatch):
 	site = frappe.local.site
 	group = fresh_group()
