@@ -1,5 +1,7 @@
 """crm_plus's script reports open from the desk with their translated titles and column labels."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.browser.test_adoption_desk import adoption_program
@@ -44,3 +46,19 @@ def test_script_report_renders_its_table(desk, site_data, report):
 		headers = [t.strip() for t in page.locator(".dt-header .dt-cell__content").all_inner_texts()]
 		assert label in headers, headers
 	desk.screenshot(f"report-{report.replace(' ', '-').lower()}")
+
+
+def test_rfm_segments_shows_where_customers_moved_between_two_dates(desk):
+	"""With two dates the report adds, per segment, its size on both and where its customers went."""
+	today = date.today()
+	page = desk.goto(f"query-report/RFM Segments?from_date={today - timedelta(days=30)}&to_date={today}")
+	page.locator(".dt-scrollable:visible").first.wait_for()
+	desk.idle()
+	headers = [t.strip() for t in page.locator(".dt-header .dt-cell__content").all_inner_texts()]
+	for segment in ("Champions", "Lost"):
+		assert desk.__("Moved to {0}").replace("{0}", desk.__(segment)) in headers, headers
+	# each row's segment in the reader's language, as in the chart and the column labels
+	cells = page.locator(".dt-scrollable:visible").first.inner_text()
+	assert desk.__("No Purchase") in cells and (desk.lang == "en" or "No Purchase" not in cells), cells
+	page.locator('.chart-container rect.bar:not([height="0"])').first.wait_for()  # a bar is drawn
+	desk.screenshot("report-rfm-segments-movement")
