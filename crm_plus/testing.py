@@ -70,10 +70,8 @@ def make_outgoing_email_account():
 	still queues each e-mail, from this account (without one it builds a sender with no address)."""
 	if frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
 		return
-	in_test, frappe.local.flags.in_test = (
-		frappe.local.flags.in_test,
-		True,
-	)  # no SMTP check, as in Frappe's tests
+	# no SMTP check, as in Frappe's tests
+	in_test, frappe.local.flags.in_test = frappe.local.flags.in_test, True
 	try:
 		frappe.get_doc(
 			{

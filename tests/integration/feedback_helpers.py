@@ -71,20 +71,5 @@ def invite(survey, customer: str, contact: str | None = None, email: str | None 
 	return token, name
 
 
-def ensure_outgoing_email_account():
-	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": "_Test Feedback Outgoing",
-				"email_id": "feedback-outgoing@example.com",
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "localhost",
-				"no_smtp_authentication": 1,
-			}
-		).insert()
-
-
 def response_count(survey) -> int:
 	return frappe.db.count("Feedback Response", {"survey": survey.name})

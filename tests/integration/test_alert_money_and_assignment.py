@@ -11,6 +11,7 @@ from crm_plus.lifecycle import api as lifecycle_api
 from crm_plus.lifecycle import engine
 from crm_plus.plans import api as plans_api
 from crm_plus.plans import evaluation
+from crm_plus.testing import make_outgoing_email_account
 from tests.integration.factories import invoice_due, make_user
 from tests.integration.lifecycle_helpers import bought, customer_in, fresh_group, make_rule
 from tests.integration.plan_helpers import make_plan
@@ -131,23 +132,8 @@ def test_todos_go_through_frappes_assignment_and_round_robin_continues():
 	assert frappe.db.get_value("Lifecycle Alert", name, "responsible_user") == users[2]
 
 
-def _outgoing_email_account():
-	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": "_Test Lifecycle Outgoing",
-				"email_id": "lifecycle-outgoing@example.com",
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "localhost",
-				"no_smtp_authentication": 1,
-			}
-		).insert()
-
-
 def test_a_notification_on_new_alerts_sends_one_email_per_alert():
-	_outgoing_email_account()
+	make_outgoing_email_account()
 	frappe.get_doc(
 		{
 			"doctype": "Notification",

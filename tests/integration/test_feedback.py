@@ -8,11 +8,11 @@ import pytest
 from frappe.utils import add_to_date, now_datetime
 
 from crm_plus.feedback import api, invitations
+from crm_plus.testing import make_outgoing_email_account
 from crm_plus.www import feedback as page
 from tests.integration.factories import make_user
 from tests.integration.feedback_helpers import (
 	customer_with_contact,
-	ensure_outgoing_email_account,
 	invite,
 	make_survey,
 	qid,
@@ -222,7 +222,7 @@ def test_guest_reads_only_the_survey_of_the_link():
 
 
 def test_survey_email_goes_through_the_queue_with_a_working_link():
-	ensure_outgoing_email_account()
+	make_outgoing_email_account()
 	survey = make_survey()
 	customer, contact, email = customer_with_contact(language="zh")
 	reply = api.send_survey(survey.name, [customer])
@@ -242,7 +242,7 @@ def test_survey_email_goes_through_the_queue_with_a_working_link():
 
 
 def test_survey_email_is_written_in_the_contacts_language():
-	ensure_outgoing_email_account()
+	make_outgoing_email_account()
 	template = frappe.get_doc(
 		{
 			"doctype": "Email Template",
@@ -402,7 +402,7 @@ def test_staff_submit_a_suggestion_through_the_web_form():
 
 
 def test_sending_needs_access_to_the_customers():
-	ensure_outgoing_email_account()
+	make_outgoing_email_account()
 	survey = make_survey()
 	customer, _contact, _email = customer_with_contact()
 	frappe.set_user(make_user("Support Team"))  # reads responses, but not customers

@@ -13,10 +13,10 @@ from crm_plus.feedback import api, trigger
 from crm_plus.feedback.report.feedback_summary import feedback_summary
 from crm_plus.lifecycle import engine
 from crm_plus.plans import kpis
+from crm_plus.testing import make_outgoing_email_account
 from tests.integration.factories import invoice, make_customer_group
 from tests.integration.feedback_helpers import (
 	customer_with_contact,
-	ensure_outgoing_email_account,
 	invite,
 	make_survey,
 	qid,
@@ -58,7 +58,7 @@ def _invitations(survey, customers) -> list[dict]:
 
 
 def test_trigger_sends_one_survey_per_delivery_never_twice_within_the_customer_limit():
-	ensure_outgoing_email_account()
+	make_outgoing_email_account()
 	frappe.db.set_single_value("Stock Settings", "allow_negative_stock", 1)
 	survey = make_survey(RATING_NPS_EFFORT, trigger="Delivery Note", delay_days=1, min_days_between=30)
 	a, _ca, _ea = customer_with_contact()
@@ -157,7 +157,7 @@ def test_kpis_csat_nps_and_effort_of_known_answers():
 
 
 def test_low_satisfaction_condition_and_send_survey_action():
-	ensure_outgoing_email_account()
+	make_outgoing_email_account()
 	group = make_customer_group()
 	survey = make_survey(RATING_NPS_EFFORT)
 	unhappy, c1, e1 = customer_with_contact(customer_group=group)

@@ -5,6 +5,7 @@ import pytest
 from frappe.utils import add_days, add_to_date, getdate, now_datetime
 
 from crm_plus.lifecycle import api, engine, responsible
+from crm_plus.testing import make_outgoing_email_account
 from tests.integration.lifecycle_helpers import (
 	alerts,
 	bought,
@@ -202,18 +203,7 @@ def test_rule_without_company_assigns_nobody_from_another_companys_plan():
 
 
 def test_send_email_from_template_through_the_email_queue():
-	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		frappe.get_doc(
-			{
-				"doctype": "Email Account",
-				"email_account_name": "_Test Lifecycle Outgoing",
-				"email_id": "lifecycle-outgoing@example.com",
-				"enable_outgoing": 1,
-				"default_outgoing": 1,
-				"smtp_server": "localhost",
-				"no_smtp_authentication": 1,
-			}
-		).insert()
+	make_outgoing_email_account()
 	owner = make_user("CRM User")
 	template = frappe.get_doc(
 		{
