@@ -15,11 +15,4 @@ frappe.query_reports["Churn Risk"] = {
 		},
 		{ fieldname: "limit", label: __("Rows"), fieldtype: "Int", default: 500 },
 	],
-	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
-		if (["segment", "rfm_segment"].includes(column.fieldname) && data && data[column.fieldname]) {
-			value = frappe.utils.escape_html(__(data[column.fieldname])); // segment names are translated
-		}
-		return value;
-	},
 };

@@ -24,9 +24,6 @@ frappe.query_reports["Customer Health"] = {
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);
-		if (["segment", "rfm_segment"].includes(column.fieldname) && data && data[column.fieldname]) {
-			value = frappe.utils.escape_html(__(data[column.fieldname])); // segment names are translated
-		}
 		if (column.fieldname === "health_label" && data) {
 			const color = { Healthy: "green", "Needs Attention": "orange", "At Risk": "red" }[data.health_label];
 			if (color) value = `<span class="indicator-pill ${color}">${__(data.health_label)}</span>`;

@@ -12,11 +12,4 @@ frappe.query_reports["RFM Segments"] = {
 		},
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date" },
 	],
-	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
-		if (["segment", "rfm_segment"].includes(column.fieldname) && data && data[column.fieldname]) {
-			value = frappe.utils.escape_html(__(data[column.fieldname])); // segment names are translated
-		}
-		return value;
-	},
 };

@@ -34,7 +34,10 @@ def execute(filters: dict | None = None):
 		if getdate(filters.from_date) > getdate(filters.to_date):
 			frappe.throw(_("{0} must not be after {1}.").format(_("From Date"), _("To Date")))
 		columns += movement(filters, data, customers)
-	return columns, data, None, get_chart(data, filters)
+	chart = get_chart(data, filters)
+	for row in data:
+		row["segment"] = _(row["segment"])  # shown in the reader's language, as in the chart
+	return columns, data, None, chart
 
 
 def get_columns(money: bool) -> list[dict]:
