@@ -285,7 +285,7 @@ def desk(request, browser, base_url, users, lang):
 		"console",
 		lambda msg: msg.type == "error" and desk.record(f"console: {msg.text} ({msg.location.get('url')})"),
 	)
-	page.on("pageerror", lambda exc: desk.record(f"page error: {exc}"))
+	page.on("pageerror", lambda exc: desk.record(f"page error: {exc}\n{exc.stack or ''}"))
 	page.on(
 		"requestfailed",
 		lambda req: own(req.url) and desk.record(f"request failed: {req.method} {req.url} {req.failure}"),

@@ -62,3 +62,19 @@ def test_rfm_segments_shows_where_customers_moved_between_two_dates(desk):
 	assert desk.__("No Purchase") in cells and (desk.lang == "en" or "No Purchase" not in cells), cells
 	page.locator('.chart-container rect.bar:not([height="0"])').first.wait_for()  # a bar is drawn
 	desk.screenshot("report-rfm-segments-movement")
+
+
+@pytest.mark.parametrize("report", [r for r in REPORTS if r != "CRM Adoption Leaderboard"])
+def test_report_chart_survives_a_window_resized_while_it_is_drawn(desk, report):
+	"""frappe-charts swaps a new chart's SVG for an animated copy for a quarter of a second, 0.7 s after
+	drawing it, and redraws on every resize: a resize in that window threw "removeChild ... not a child
+	of this node" in the page (the desk fixture fails the test on any page error)."""
+	if desk.lang != "en":
+		pytest.skip("the chart is drawn the same way in every language")
+	page = desk.goto(f"query-report/{report}")
+	page.locator(".chart-container svg, .msg-box:visible").first.wait_for()
+	for i in range(30):  # 1.5 s of resizing from the moment the chart is drawn
+		page.set_viewport_size({"width": 1366 - 40 * (i % 2), "height": 900})
+		page.wait_for_timeout(50)
+	desk.idle()
+	desk.screenshot(f"report-resized-{report.replace(' ', '-').lower()}")

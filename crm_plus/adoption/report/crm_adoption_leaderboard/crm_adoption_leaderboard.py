@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 
 from crm_plus.adoption import leaderboard, metrics
+from crm_plus.charts import report_chart
 
 CHART_USERS = 20
 
@@ -77,11 +78,11 @@ def get_chart(data: list[dict]) -> dict | None:
 	top = data[:CHART_USERS]
 	if not top:
 		return None
-	return {
-		"data": {
+	return report_chart(
+		{
 			"labels": [row["full_name"] or row["user"] for row in top],
 			"datasets": [{"name": _("Score"), "values": [row["score"] for row in top]}],
 		},
-		"type": "bar",
-		"colors": ["#5e64ff"],
-	}
+		"bar",
+		colors=["#5e64ff"],
+	)

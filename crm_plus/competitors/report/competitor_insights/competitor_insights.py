@@ -16,6 +16,7 @@ from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Count, DateFormat, Sum
 from pypika.terms import Field
 
+from crm_plus.charts import report_chart
 from crm_plus.competitors.rules import ASPECTS, top_exposed
 
 HIGH = "High"
@@ -279,15 +280,15 @@ def get_chart(filters) -> dict | None:
 	top = [c for c, _n in sorted(totals.items(), key=lambda i: (-i[1], i[0]))[:CHART_COMPETITORS]]
 	months = sorted({r.month for r in rows})
 	values = {(r.competitor, r.month): r.notes for r in rows}
-	return {
-		"data": {
+	return report_chart(
+		{
 			"labels": months,
 			"datasets": [{"name": c, "values": [values.get((c, m), 0) for m in months]} for c in top],
 		},
-		"type": "bar",
-		"barOptions": {"stacked": 1},
-		"title": _("Competitor Notes per Month"),
-	}
+		"bar",
+		barOptions={"stacked": 1},
+		title=_("Competitor Notes per Month"),
+	)
 
 
 def get_summary(data: list[dict], show_amounts: bool) -> list[dict]:

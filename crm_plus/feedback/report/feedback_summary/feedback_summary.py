@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_first_day, get_first_day_of_week, getdate
 
+from crm_plus.charts import report_chart
 from crm_plus.feedback import scoring
 
 OVER_TIME, PER_QUESTION = "Over Time", "Per Question"
@@ -152,8 +153,8 @@ def chart(data: list[dict]) -> dict | None:
 	# frappe-charts cannot draw a line through a single point (its SVG path gets "undefined"): one period
 	# is drawn as bars only
 	line = "line" if len(data) > 1 else "bar"
-	return {
-		"data": {
+	return report_chart(
+		{
 			"labels": [frappe.format(row["period"], {"fieldtype": "Date"}) for row in data],
 			"datasets": [
 				{"name": _("Responses"), "chartType": "bar", "values": [row["responses"] for row in data]},
@@ -166,6 +167,6 @@ def chart(data: list[dict]) -> dict | None:
 				},
 			],
 		},
-		"type": "axis-mixed",
-		"height": 280,
-	}
+		"axis-mixed",
+		height=280,
+	)

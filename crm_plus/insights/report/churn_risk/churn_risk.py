@@ -9,6 +9,7 @@ from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, cint, date_diff, getdate
 
+from crm_plus.charts import report_chart
 from crm_plus.insights import reports
 
 FREQUENCY_FELL = "Frequency fell"
@@ -149,10 +150,10 @@ def get_chart(filters) -> dict:
 	query, _r, passed = base_query(filters)
 	total, churned = query.select(Count("*"), Sum(Case().when(passed, 1).else_(0))).run()[0]
 	churned = int(churned or 0)
-	return {
-		"data": {
+	return report_chart(
+		{
 			"labels": [_(CHURN_THRESHOLD), _(FREQUENCY_FELL)],
 			"datasets": [{"name": _("Customers"), "values": [churned, int(total or 0) - churned]}],
 		},
-		"type": "bar",
-	}
+		"bar",
+	)

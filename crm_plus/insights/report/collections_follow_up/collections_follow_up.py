@@ -9,6 +9,7 @@ from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Concat, Count, Min, Sum
 from frappe.utils import add_days, cint, getdate
 
+from crm_plus.charts import report_chart
 from crm_plus.insights import reports
 
 BUCKETS = ((30, "1-30"), (60, "31-60"), (90, "61-90"), (None, "90+"))
@@ -222,11 +223,11 @@ def get_chart(buckets: list[tuple], money: bool) -> dict:
 	values = [0.0] * len(BUCKETS)
 	for i, customers, amount in buckets:
 		values[int(i)] = float(amount or 0) if money else float(customers)
-	return {
-		"data": {
+	return report_chart(
+		{
 			"labels": [_("{0} days").format(label) for _limit, label in BUCKETS],
 			"datasets": [{"name": _("Overdue Amount") if money else _("Customers"), "values": values}],
 		},
-		"type": "bar",
-		"fieldtype": "Currency" if money else "Int",
-	}
+		"bar",
+		fieldtype="Currency" if money else "Int",
+	)

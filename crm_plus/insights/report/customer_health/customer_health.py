@@ -7,6 +7,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 
+from crm_plus.charts import report_chart
 from crm_plus.insights import reports
 
 LABELS = ("Healthy", "Needs Attention", "At Risk")
@@ -130,11 +131,11 @@ def get_chart(filters) -> dict:
 	query, r, _c = base_query(filters)
 	counts = dict.fromkeys(LABELS, 0)
 	counts.update(dict(query.select(r.health_label, Count("*")).groupby(r.health_label).run()))
-	return {
-		"data": {
+	return report_chart(
+		{
 			"labels": [_(label) for label in counts],
 			"datasets": [{"name": _("Customers"), "values": list(counts.values())}],
 		},
-		"type": "donut",
-		"colors": ["#29CD42", "#ECAD4B", "#E24C4C"],
-	}
+		"donut",
+		colors=["#29CD42", "#ECAD4B", "#E24C4C"],
+	)

@@ -13,6 +13,7 @@ from frappe.query_builder import Case, CustomFunction, DocType
 from frappe.query_builder.functions import Concat, Count, Max, Sum
 from frappe.utils import flt, getdate
 
+from crm_plus.charts import report_chart
 from crm_plus.insights import reports
 from crm_plus.insights.scoring import SEGMENTS
 
@@ -182,4 +183,4 @@ def get_chart(data: list[dict], filters) -> dict:
 				"values": [row["on_to_date"] for row in rows],
 			},
 		]
-	return {"data": {"labels": [_(row["segment"]) for row in rows], "datasets": datasets}, "type": "bar"}
+	return report_chart({"labels": [_(row["segment"]) for row in rows], "datasets": datasets}, "bar")
