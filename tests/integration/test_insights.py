@@ -486,3 +486,14 @@ def test_collections_lists_the_oldest_overdue_first_and_charts_every_overdue_cus
 	_c, data, _m, chart = collections_follow_up.execute({"territory": area})
 	assert chart["data"]["datasets"][0]["values"] == [0, 2, 0, 1]
 	assert not any("overdue_amount" in row for row in data)
+
+
+def test_customer_health_names_the_segment_in_the_readers_language(monkeypatch):
+	group = make_customer_group()
+	customer = health_customer(group)
+	health.recompute(commit=False, customers=[customer])
+	segment = rel(customer).rfm_segment
+	monkeypatch.setattr(frappe.local, "lang", "zh")
+	_c, data, _m, _ch = customer_health.execute({"customer_group": group})
+	assert segment and frappe._(segment) != segment
+	assert [row.rfm_segment for row in data] == [frappe._(segment)]
