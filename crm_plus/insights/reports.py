@@ -1,6 +1,7 @@
 """What every Insights report shares: who may see which customers, and who may see money."""
 
 import frappe
+from frappe import _
 from frappe.model.db_query import DatabaseQuery
 from frappe.query_builder import Criterion, DocType
 
@@ -55,3 +56,12 @@ def row_limit(filters) -> int:
 	if limit < 0:
 		frappe.throw(frappe._("{0} cannot be negative.").format(frappe._("Rows")), frappe.ValidationError)
 	return limit
+
+
+def translate_segments(rows: list[dict], field: str = "rfm_segment") -> list[dict]:
+	"""Each row's segment name (stored in English, filtered on in English) in the reader's language, as
+	the charts show it; done last, after every query and chart that reads the English name."""
+	for row in rows:
+		if row.get(field):
+			row[field] = _(row[field])
+	return rows

@@ -141,8 +141,7 @@ def get_data(filters, money: bool) -> list[dict]:
 		)
 		passed_row = row.days_since_purchase is not None and row.days_since_purchase >= churn_days
 		row.reason = _(CHURN_THRESHOLD) if passed_row else _(FREQUENCY_FELL)
-		row.rfm_segment = _(row.rfm_segment) if row.rfm_segment else row.rfm_segment
-	return rows
+	return reports.translate_segments(rows)
 
 
 def get_chart(filters) -> dict:

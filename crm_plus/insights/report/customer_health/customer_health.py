@@ -123,10 +123,7 @@ def get_data(filters, money: bool) -> list[dict]:
 	if money:
 		fields += [r.lifetime_revenue, r.overdue_amount, r.currency]
 	query = query.select(*fields).orderby(r.health_score).orderby(r.customer)
-	rows = query.limit(reports.row_limit(filters)).run(as_dict=True)
-	for row in rows:  # segment names in the reader's language, as in RFM Segments and Churn Risk
-		row.rfm_segment = _(row.rfm_segment) if row.rfm_segment else row.rfm_segment
-	return rows
+	return reports.translate_segments(query.limit(reports.row_limit(filters)).run(as_dict=True))
 
 
 def get_chart(filters) -> dict:

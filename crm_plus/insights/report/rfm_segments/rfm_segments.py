@@ -36,9 +36,7 @@ def execute(filters: dict | None = None):
 			frappe.throw(_("{0} must not be after {1}.").format(_("From Date"), _("To Date")))
 		columns += movement(filters, data, customers)
 	chart = get_chart(data, filters)
-	for row in data:
-		row["segment"] = _(row["segment"])  # shown in the reader's language, as in the chart
-	return columns, data, None, chart
+	return columns, reports.translate_segments(data, "segment"), None, chart
 
 
 def get_columns(money: bool) -> list[dict]:
