@@ -1,7 +1,8 @@
 """Run lifecycle rules: one set-based match per rule, alerts written set-wise, actions for new alerts only.
 
 For each rule the condition's query runs once over all customers (or one chunk of customer names), the
-rule's stage, group, territory, revenue and cooldown restrictions are applied in the same SQL statement,
+rule's stage, group, territory, revenue and cooldown restrictions are applied in the same SQL statement
+(a rule whose stages hold few customers reads only theirs: ``scope.py``),
 and the matches are inserted as Lifecycle Alerts in multi-row INSERTs that skip duplicates of the unique
 key (rule, customer, window_start). Only the rows this run really inserted (marked with its run token)
 get an action, so a repeated run, or a second worker running at the same time, acts on nothing twice.
@@ -21,6 +22,7 @@ from frappe.utils import add_days, date_diff, getdate, now_datetime
 from crm_plus.lifecycle import actions, stages
 from crm_plus.lifecycle.conditions import get_condition
 from crm_plus.lifecycle.conditions.base import DAILY, HOURLY
+from crm_plus.lifecycle.scope import stage_scope
 from crm_plus.touchpoints import chunks
 
 DEFAULT_CHUNK = 20000
@@ -207,6 +209,8 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 	condition = get_condition(rule.condition)
 	values = rule.parameter_values()
 	now = now_datetime()
+	rule_stages = tuple(row.lifecycle_stage for row in rule.stages)
+	scope = stage_scope(rule_stages, chunk_start, chunk_end)
 	params = {
 		**values,
 		"today": getdate(now),
@@ -215,7 +219,10 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 		"chunk_start": chunk_start,
 		"chunk_end": chunk_end,
 		"rule_name": rule.name,
-		"rule_stages": tuple(row.lifecycle_stage for row in rule.stages),
+		"rule_stages": rule_stages,
+		# the few customers of the rule's stages, bound into the condition; or everybody ("" is no name)
+		"scoped": int(scope is not None),
+		"scope": tuple(scope or ("",)),
 		"rule_group": rule.customer_group,
 		"rule_territory": rule.territory,
 		"rule_min_revenue": rule.min_lifetime_revenue or 0,

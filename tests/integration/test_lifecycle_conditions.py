@@ -143,3 +143,37 @@ def test_rule_filters_stage_and_minimum_revenue():
 	backdate_customer(prospect, 5)
 	backdate_customer(small, 5)
 	assert customers(engine.preview(stage_rule)) == [prospect]
+
+
+def test_a_rule_on_stages_of_few_customers_reads_only_theirs(monkeypatch):
+	from crm_plus.lifecycle import scope
+	from crm_plus.touchpoints import relationship
+
+	group = fresh_group()
+	buyer, prospect, unrecorded = customer_in(group), customer_in(group), customer_in(group)
+	bought(buyer, days_ago=20)  # nurturing
+	relationship.refresh([prospect])  # a relationship in stage Prospect
+	assert frappe.db.get_value("Customer Relationship", prospect, "lifecycle_stage") == "Prospect"
+	assert not frappe.db.exists("Customer Relationship", unrecorded)  # a prospect too, with no record yet
+	for customer in (buyer, prospect, unrecorded):
+		backdate_customer(customer, 5)
+	rule = make_rule(
+		group, "few_followups", {"count": 1, "days": 1}, stages=[{"lifecycle_stage": "Prospect"}]
+	)
+
+	# however many prospects the site holds, bind them all for this test
+	monkeypatch.setattr(scope, "LIMIT", 10**6)
+	_query, params = engine.match_query(rule)
+	assert params["scoped"] == 1
+	assert {prospect, unrecorded} <= set(params["scope"]) and buyer not in params["scope"]
+	narrowed = customers(engine.preview(rule))
+	assert narrowed == sorted([prospect, unrecorded])
+
+	# more prospects than the limit (this test made two): the aggregate runs over everybody, same answer
+	monkeypatch.setattr(scope, "LIMIT", 1)
+	_query, params = engine.match_query(rule)
+	assert params["scoped"] == 0
+	assert customers(engine.preview(rule)) == narrowed
+
+	# a rule without stages is never narrowed
+	assert engine.match_query(make_rule(group, "no_purchase", {"days": 10}))[1]["scoped"] == 0

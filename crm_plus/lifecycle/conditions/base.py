@@ -9,8 +9,8 @@ threshold" once surveys exist) touches neither the engine nor the Lifecycle Rule
 per matching customer: a ``customer`` column and the values that explain why, which fill the
 ``explanation`` template. Besides its own parameters it may read these bound values: ``today`` (date),
 ``now`` (datetime), ``company`` (None: every company) and the customer range ``chunk_start`` /
-``chunk_end`` (None: unbounded), applied with ``in_company()`` and ``in_chunk()`` to the table that drives
-the query, so a chunk reads only its own customers' rows.
+``chunk_end`` (None: unbounded) with the rule's ``scope`` of customers, applied with ``in_company()`` and
+``in_chunk()`` to the table that drives the query, so a chunk reads only its own customers' rows.
 """
 
 from dataclasses import dataclass
@@ -38,9 +38,13 @@ def in_company(column: str) -> str:
 
 
 def in_chunk(column: str) -> str:
+	"""The customers this run covers: the chunk's range of names and, when the engine narrowed the rule
+	to the few customers of its stages (``lifecycle/scope.py``), only those (``scoped`` is a literal
+	0 or 1, so MariaDB folds the test away before planning)."""
 	return (
 		f"(%(chunk_start)s is null or {column} >= %(chunk_start)s)"
 		f" and (%(chunk_end)s is null or {column} < %(chunk_end)s)"
+		f" and (%(scoped)s = 0 or {column} in %(scope)s)"
 	)
 
 
