@@ -30,12 +30,14 @@ from frappe.utils import add_days, add_to_date, getdate, now_datetime
 
 
 def generate_activity(customers: int, seed: int = 11) -> dict:
-	"""Spread creation dates, and write follow-ups and feedback touchpoints for the generated customers."""
+	"""Spread creation dates (last modified then too, as an existing site's customers are mostly untouched
+	since), and write follow-ups and feedback touchpoints for the generated customers."""
 	from benchmarks import datagen
 
 	rnd = random.Random(seed)
 	frappe.db.sql(
-		"""update `tabCustomer` set creation = date_sub(now(), interval crc32(name) %% 900 day)
+		"""update `tabCustomer` set creation = date_sub(now(), interval crc32(name) %% 900 day),
+			modified = creation
 		where name like %s""",
 		f"{datagen.PREFIX}%",
 	)

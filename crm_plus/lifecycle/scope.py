@@ -8,18 +8,22 @@ at most ``LIMIT``, the engine binds their names into the condition's query (``in
 more, the aggregate over everybody, filtered by stage afterwards, is the cheaper plan and nothing changes.
 
 A customer without a Customer Relationship (or without a stage in it) is a prospect, as everywhere else.
+Once a refresh of every customer has given each one a relationship, only customers modified since can lack
+one: those are looked up through Customer's ``modified`` index instead of checking 100,000 customers.
 """
 
 import frappe
+from frappe.utils import add_to_date
 
 from crm_plus.lifecycle.stage_rules import PROSPECT
+from crm_plus.touchpoints import relationship
 
 # at most this many customers are bound into a rule's query by name; more are filtered after the aggregate
 LIMIT = 5000
 
 
 def stage_scope(stages: tuple[str, ...], chunk_start: str | None = None, chunk_end: str | None = None):
-	"""The names of the enabled customers in ``stages`` (within the chunk), or None when there is no stage
+	"""The names of the customers in ``stages`` (within the chunk), or None when there is no stage
 	restriction or more than ``LIMIT`` customers fall under it. At most ``LIMIT + 1`` names are read."""
 	if not stages or LIMIT <= 0:
 		return None
@@ -33,9 +37,14 @@ def stage_scope(stages: tuple[str, ...], chunk_start: str | None = None, chunk_e
 	)
 	if PROSPECT in stages and len(names) <= LIMIT:
 		bounds["limit"] = LIMIT + 1 - len(names)
+		# customers without a relationship: after a refresh of everybody, only those modified since can be
+		# (a transaction open while it ran is given an hour's margin)
+		since = relationship.complete_since()
+		bounds["since"] = add_to_date(since, hours=-1) if since else None
 		names += frappe.db.sql_list(
 			f"""select c.name from `tabCustomer` c
 			where c.disabled = 0 and {chunk.format("c.name")}
+				and (%(since)s is null or c.modified >= %(since)s)
 				and not exists (select 1 from `tabCustomer Relationship` r
 					where r.name = c.name and r.lifecycle_stage is not null and r.lifecycle_stage != '')
 			limit %(limit)s""",

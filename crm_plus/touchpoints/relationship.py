@@ -22,6 +22,10 @@ from crm_plus.touchpoints import chunks
 from crm_plus.touchpoints.kinds import ACTIVE, NON_CONTACT_TYPES, base_outstanding_sql
 
 RECENT_DAYS = 90
+# When a refresh of every customer ends, every customer created before it began has a relationship with a
+# stage; lifecycle rules on prospects then look for customers without one only among those modified since
+# (``lifecycle/scope.py``). Kept in the cache: without it they look at every customer, which is only slower.
+COMPLETE_SINCE = "crm_plus:relationships_complete_since"
 FIGURES = (
 	"currency",
 	"lifetime_revenue",
@@ -66,6 +70,7 @@ def refresh_later(customers: Iterable[str]) -> None:
 def refresh_all(as_of=None, progress=None, chunk: int = chunks.CHUNK) -> int:
 	"""Refresh every customer, one range of customer names per chunk: plain SELECTs over ERPNext's tables,
 	one multi-row upsert into Customer Relationship, a commit (see ``chunks.py``)."""
+	started = now_datetime()
 	ranges = chunks.name_ranges("Customer", chunk)
 	total = 0
 	for i, (start, end) in enumerate(ranges):
@@ -73,7 +78,18 @@ def refresh_all(as_of=None, progress=None, chunk: int = chunks.CHUNK) -> int:
 		chunks.commit()
 		if progress:
 			progress(i + 1, len(ranges))
+	frappe.cache.set_value(COMPLETE_SINCE, started)
 	return total
+
+
+def complete_since():
+	"""Since when every customer created earlier has a relationship with a stage (None: not known)."""
+	return frappe.cache.get_value(COMPLETE_SINCE)
+
+
+def forget_complete() -> None:
+	"""A relationship was deleted: no longer every customer created earlier has one."""
+	frappe.cache.delete_value(COMPLETE_SINCE)
 
 
 def _params(as_of, customers=None, start=None, end=None) -> dict:

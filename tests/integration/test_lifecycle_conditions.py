@@ -2,7 +2,7 @@
 
 import frappe
 from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import create_sales_invoice
-from frappe.utils import add_days, nowdate
+from frappe.utils import add_days, now_datetime, nowdate
 
 from crm_plus.lifecycle import engine
 from tests.integration.lifecycle_helpers import (
@@ -177,3 +177,29 @@ def test_a_rule_on_stages_of_few_customers_reads_only_theirs(monkeypatch):
 
 	# a rule without stages is never narrowed
 	assert engine.match_query(make_rule(group, "no_purchase", {"days": 10}))[1]["scoped"] == 0
+
+	# once a refresh of everybody has given every customer a relationship, prospects without one are
+	# looked for only among customers modified since (here: one modified before, whose record was lost)
+	monkeypatch.setattr(scope, "LIMIT", 10**6)
+	frappe.db.set_value(
+		"Customer", unrecorded, "modified", add_days(now_datetime(), -3), update_modified=False
+	)
+	before = relationship.complete_since()
+	try:
+		frappe.cache.set_value(relationship.COMPLETE_SINCE, add_days(now_datetime(), -1))
+		assert unrecorded not in engine.match_query(rule)[1]["scope"]
+		# deleting a relationship forgets that every customer has one
+		frappe.delete_doc("Customer Relationship", prospect, ignore_permissions=True)
+		assert relationship.complete_since() is None
+		assert {prospect, unrecorded} <= set(engine.match_query(rule)[1]["scope"])
+		# a refresh of everybody gives them their relationship, and remembers since when
+		started = now_datetime()
+		relationship.refresh_all()
+		assert relationship.complete_since() >= started
+		assert frappe.db.exists("Customer Relationship", unrecorded)
+		assert customers(engine.preview(rule)) == narrowed
+	finally:
+		if before:
+			frappe.cache.set_value(relationship.COMPLETE_SINCE, before)
+		else:
+			relationship.forget_complete()

@@ -70,6 +70,10 @@ class CustomerRelationship(Document):
 	def after_insert(self):
 		relationship.refresh([self.customer])
 
+	def on_trash(self):
+		# its customer has no relationship any more: rules on prospects look at every customer again
+		relationship.forget_complete()
+
 
 def on_doctype_update():
 	frappe.db.add_index("Customer Relationship", ["lifecycle_stage", "account_owner"])
