@@ -2,7 +2,7 @@
 
 For each rule the condition's query runs once over all customers (or one chunk of customer names), the
 rule's stage, group, territory, revenue and cooldown restrictions are applied in the same SQL statement
-(a rule whose stages hold few customers reads only theirs: ``scope.py``),
+(a rule whose stages, group or territory hold few customers reads only theirs: ``scope.py``),
 and the matches are inserted as Lifecycle Alerts in multi-row INSERTs that skip duplicates of the unique
 key (rule, customer, window_start). Only the rows this run really inserted (marked with its run token)
 get an action, so a repeated run, or a second worker running at the same time, acts on nothing twice.
@@ -22,7 +22,7 @@ from frappe.utils import add_days, date_diff, getdate, now_datetime
 from crm_plus.lifecycle import actions, stages
 from crm_plus.lifecycle.conditions import get_condition
 from crm_plus.lifecycle.conditions.base import DAILY, HOURLY
-from crm_plus.lifecycle.scope import stage_scope
+from crm_plus.lifecycle.scope import in_tree, rule_scope
 from crm_plus.touchpoints import chunks
 
 DEFAULT_CHUNK = 20000
@@ -210,7 +210,7 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 	values = rule.parameter_values()
 	now = now_datetime()
 	rule_stages = tuple(row.lifecycle_stage for row in rule.stages)
-	scope = stage_scope(rule_stages, chunk_start, chunk_end)
+	scope = rule_scope(rule, chunk_start, chunk_end)
 	params = {
 		**values,
 		"today": getdate(now),
@@ -220,7 +220,8 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 		"chunk_end": chunk_end,
 		"rule_name": rule.name,
 		"rule_stages": rule_stages,
-		# the few customers of the rule's stages, bound into the condition; or everybody ("" is no name)
+		# the few customers the rule's stages, group or territory allow, bound into the condition; or
+		# everybody ("" is no name)
 		"scoped": int(scope is not None),
 		"scope": tuple(scope or ("",)),
 		"rule_group": rule.customer_group,
@@ -232,9 +233,9 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 	if params["rule_stages"]:
 		where.append("coalesce(nullif(r.lifecycle_stage, ''), 'Prospect') in %(rule_stages)s")
 	if rule.customer_group:
-		where.append(_in_tree("c.customer_group", "Customer Group", "rule_group"))
+		where.append(in_tree("c.customer_group", "Customer Group", "rule_group"))
 	if rule.territory:
-		where.append(_in_tree("c.territory", "Territory", "rule_territory"))
+		where.append(in_tree("c.territory", "Territory", "rule_territory"))
 	if rule.min_lifetime_revenue:
 		where.append("coalesce(r.lifetime_revenue, 0) >= %(rule_min_revenue)s")
 	where.append(
@@ -256,14 +257,6 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 		order by m.customer
 		"""
 	return query, params
-
-
-def _in_tree(column: str, doctype: str, param: str) -> str:
-	"""The value or any of its descendants in a nested-set tree (Customer Group, Territory)."""
-	return f"""{column} in (
-		select child.name from `tab{doctype}` child
-		join `tab{doctype}` parent on child.lft >= parent.lft and child.rgt <= parent.rgt
-		where parent.name = %({param})s)"""
 
 
 def window_start(day, cooldown_days: int):

@@ -145,7 +145,7 @@ def test_rule_filters_stage_and_minimum_revenue():
 	assert customers(engine.preview(stage_rule)) == [prospect]
 
 
-def test_a_rule_on_stages_of_few_customers_reads_only_theirs(monkeypatch):
+def test_a_rule_on_stages_group_or_territory_of_few_customers_reads_only_theirs(monkeypatch):
 	from crm_plus.lifecycle import scope
 	from crm_plus.touchpoints import relationship
 
@@ -175,8 +175,41 @@ def test_a_rule_on_stages_of_few_customers_reads_only_theirs(monkeypatch):
 	assert params["scoped"] == 0
 	assert customers(engine.preview(rule)) == narrowed
 
-	# a rule without stages is never narrowed
-	assert engine.match_query(make_rule(group, "no_purchase", {"days": 10}))[1]["scoped"] == 0
+	# a customer group or a territory of few customers narrows a rule too, to a sub-group's customers
+	# as well; the rule's other restrictions still apply
+	monkeypatch.setattr(scope, "LIMIT", 10**6)
+	by_group = make_rule(group, "no_purchase", {"days": 10})
+	assert sorted(engine.match_query(by_group)[1]["scope"]) == sorted([buyer, prospect, unrecorded])
+	assert customers(engine.preview(by_group)) == [buyer]
+	parent = frappe.get_doc(
+		{
+			"doctype": "Territory",
+			"territory_name": f"_CRM Test {frappe.generate_hash(length=8)}",
+			"is_group": 1,
+		}
+	).insert()
+	child = frappe.get_doc(
+		{
+			"doctype": "Territory",
+			"territory_name": f"_CRM Test {frappe.generate_hash(length=8)}",
+			"parent_territory": parent.name,
+		}
+	).insert()
+	frappe.db.set_value("Customer", buyer, "territory", child.name)
+	by_territory = make_rule(None, "no_purchase", {"days": 10}, territory=parent.name)
+	by_territory.customer_group = None
+	assert engine.match_query(by_territory)[1]["scope"] == (buyer,)
+	assert customers(engine.preview(by_territory)) == [buyer]
+	# group and territory together: the customers of both
+	by_territory.customer_group = group
+	assert engine.match_query(by_territory)[1]["scope"] == (buyer,)
+	frappe.db.set_value("Customer", prospect, "territory", child.name)
+	assert sorted(engine.match_query(by_territory)[1]["scope"]) == sorted([buyer, prospect])
+	# no restriction, or the roots of the trees (the form's defaults): never narrowed
+	by_territory.customer_group = by_territory.territory = None
+	assert engine.match_query(by_territory)[1]["scoped"] == 0
+	by_territory.customer_group, by_territory.territory = "All Customer Groups", "All Territories"
+	assert engine.match_query(by_territory)[1]["scoped"] == 0
 
 	# once a refresh of everybody has given every customer a relationship, prospects without one are
 	# looked for only among customers modified since (here: one modified before, whose record was lost)
