@@ -13,6 +13,7 @@ of submitted Sales Invoices, so credit notes, which carry negative totals, reduc
 """
 
 from collections.abc import Iterable
+from functools import partial
 
 import erpnext
 import frappe
@@ -75,16 +76,21 @@ def refresh_all(as_of=None, progress=None, chunk: int = chunks.CHUNK) -> int:
 	total = 0
 	for i, (start, end) in enumerate(ranges):
 		total += _refresh(_params(as_of, start=start, end=end), as_of)
+		if i == len(ranges) - 1:  # once the last chunk is committed (never when it is rolled back)
+			frappe.db.after_commit.add(partial(remember_complete, started))
 		chunks.commit()
 		if progress:
 			progress(i + 1, len(ranges))
-	frappe.cache.set_value(COMPLETE_SINCE, started)
 	return total
 
 
 def complete_since():
 	"""Since when every customer created earlier has a relationship with a stage (None: not known)."""
 	return frappe.cache.get_value(COMPLETE_SINCE)
+
+
+def remember_complete(since) -> None:
+	frappe.cache.set_value(COMPLETE_SINCE, since)
 
 
 def forget_complete() -> None:

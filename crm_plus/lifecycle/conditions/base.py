@@ -39,8 +39,8 @@ def in_company(column: str) -> str:
 
 def in_chunk(column: str) -> str:
 	"""The customers this run covers: the chunk's range of names and, when the engine narrowed the rule
-	to the few customers of its stages (``lifecycle/scope.py``), only those (``scoped`` is a literal
-	0 or 1, so MariaDB folds the test away before planning)."""
+	to the few customers its stages, group or territory allow (``lifecycle/scope.py``), only those
+	(``scoped`` is a literal 0 or 1, so MariaDB folds the test away before planning)."""
 	return (
 		f"(%(chunk_start)s is null or {column} >= %(chunk_start)s)"
 		f" and (%(chunk_end)s is null or {column} < %(chunk_end)s)"
