@@ -17,22 +17,19 @@ one: those are looked up through Customer's ``modified`` index instead of checki
 import frappe
 from frappe.utils import add_to_date
 
+from crm_plus.lifecycle.conditions.base import in_range
 from crm_plus.lifecycle.stage_rules import PROSPECT
 from crm_plus.touchpoints import relationship
 
 # at most this many customers are bound into a rule's query by name; more are filtered after the aggregate
 LIMIT = 5000
 
-_CHUNK = "(%(start)s is null or {0} >= %(start)s) and (%(end)s is null or {0} < %(end)s)"
-
 
 def rule_scope(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> list[str] | None:
 	"""The customers (within the chunk) allowed by every one of the rule's stage, customer group and
 	territory restrictions that holds at most ``LIMIT`` customers; None when none does. Each restriction is
 	read at most ``LIMIT + 1`` names far."""
-	if LIMIT <= 0:
-		return None
-	bounds = {"start": chunk_start, "end": chunk_end}
+	bounds = {"chunk_start": chunk_start, "chunk_end": chunk_end}
 	stages = tuple(row.lifecycle_stage for row in rule.stages)
 	found = []
 	if stages:
@@ -54,7 +51,7 @@ def in_stages(stages: tuple[str, ...], bounds: dict) -> list[str]:
 	bounds = {**bounds, "stages": stages, "limit": LIMIT + 1}
 	names = frappe.db.sql_list(
 		f"""select r.name from `tabCustomer Relationship` r
-		where r.lifecycle_stage in %(stages)s and {_CHUNK.format("r.name")}
+		where r.lifecycle_stage in %(stages)s and {in_range("r.name")}
 		limit %(limit)s""",
 		bounds,
 	)
@@ -66,7 +63,7 @@ def in_stages(stages: tuple[str, ...], bounds: dict) -> list[str]:
 		bounds["since"] = add_to_date(since, hours=-1) if since else None
 		names += frappe.db.sql_list(
 			f"""select c.name from `tabCustomer` c
-			where c.disabled = 0 and {_CHUNK.format("c.name")}
+			where c.disabled = 0 and {in_range("c.name")}
 				and (%(since)s is null or c.modified >= %(since)s)
 				and not exists (select 1 from `tabCustomer Relationship` r
 					where r.name = c.name and r.lifecycle_stage is not null and r.lifecycle_stage != '')
@@ -80,7 +77,7 @@ def in_tree_customers(field: str, doctype: str, value: str, bounds: dict) -> lis
 	"""Customers whose ``field`` is ``value`` or one of its descendants, at most ``LIMIT + 1`` of them."""
 	return frappe.db.sql_list(
 		f"""select c.name from `tabCustomer` c
-		where {in_tree("c." + field, doctype, "value")} and {_CHUNK.format("c.name")}
+		where {in_tree("c." + field, doctype, "value")} and {in_range("c.name")}
 		limit %(limit)s""",
 		{**bounds, "value": value, "limit": LIMIT + 1},
 	)

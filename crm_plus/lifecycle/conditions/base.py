@@ -41,10 +41,14 @@ def in_chunk(column: str) -> str:
 	"""The customers this run covers: the chunk's range of names and, when the engine narrowed the rule
 	to the few customers its stages, group or territory allow (``lifecycle/scope.py``), only those
 	(``scoped`` is a literal 0 or 1, so MariaDB folds the test away before planning)."""
+	return f"{in_range(column)} and (%(scoped)s = 0 or {column} in %(scope)s)"
+
+
+def in_range(column: str) -> str:
+	"""The chunk's range of customer names, [``chunk_start``, ``chunk_end``); None bounds are open."""
 	return (
 		f"(%(chunk_start)s is null or {column} >= %(chunk_start)s)"
 		f" and (%(chunk_end)s is null or {column} < %(chunk_end)s)"
-		f" and (%(scoped)s = 0 or {column} in %(scope)s)"
 	)
 
 
