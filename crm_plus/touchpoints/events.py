@@ -37,11 +37,16 @@ def touchpoints_enabled() -> bool:
 
 
 def _safely(handler, doc):
+	messages = frappe.local.message_log
+	shown = len(messages)
 	frappe.db.savepoint(SAVEPOINT)
 	try:
 		handler(doc.doctype, [doc.name], get_source(doc.doctype).customers(doc))
 	except Exception:
 		frappe.db.rollback(save_point=SAVEPOINT)
+		# the document went through: a message the failed handler queued (frappe.throw) must not show the
+		# user an error box for it; the Error Log keeps the failure
+		del messages[shown:]
 		frappe.log_error(
 			title=_("crm_plus could not update the touchpoints of {0} {1}").format(_(doc.doctype), doc.name),
 			reference_doctype=doc.doctype,

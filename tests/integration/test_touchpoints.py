@@ -173,6 +173,24 @@ def test_failing_handler_never_blocks_the_invoice_and_reconciliation_heals(monke
 	assert types(touchpoints(customer)) == [("Invoice", "Active", si.name)]
 
 
+def test_a_handler_that_throws_shows_the_user_no_error_for_a_submitted_invoice(monkeypatch):
+	from crm_plus.touchpoints import recorder
+
+	customer = make_customer()
+
+	def refusing(*args):
+		frappe.throw("touchpoint store refused")
+
+	monkeypatch.setattr(recorder, "record", refusing)
+	frappe.local.message_log = []
+	si = invoice(customer, rate=80)
+	assert frappe.db.get_value("Sales Invoice", si.name, "docstatus") == 1
+	assert not [m for m in frappe.local.message_log if "touchpoint store refused" in str(m)]
+	assert frappe.get_all(
+		"Error Log", filters={"reference_name": si.name, "error": ("like", "%touchpoint store refused%")}
+	)
+
+
 def test_reconciliation_cancels_touchpoints_of_cancelled_and_deleted_sources():
 	from crm_plus.touchpoints import reconcile
 
