@@ -3,16 +3,16 @@
 import json
 
 import frappe
-from frappe import _
+from frappe import _, _lt
 
 from crm_plus.insights import health
 
 COMPONENT_LABELS = {
-	"recency": _("Recency"),
-	"frequency": _("Purchase Frequency Trend"),
-	"payment": _("Payment Behaviour"),
-	"satisfaction": _("Satisfaction"),
-	"engagement": _("Engagement"),
+	"recency": _lt("Recency"),
+	"frequency": _lt("Purchase Frequency Trend"),
+	"payment": _lt("Payment Behaviour"),
+	"satisfaction": _lt("Satisfaction"),
+	"engagement": _lt("Engagement"),
 }
 
 
@@ -26,8 +26,13 @@ def recompute() -> None:
 
 @frappe.whitelist()
 def get_health(customer: str) -> dict | None:
-	"""A customer's health score, label, segment and why: each component's points, translated."""
+	"""A customer's health score, label, segment and why: each component's points, translated. None when
+	the customer has no relationship yet or the user may not read it (the Customer form then shows none)."""
 	frappe.has_permission("Customer", "read", customer, throw=True)
+	if not frappe.db.exists("Customer Relationship", customer) or not frappe.has_permission(
+		"Customer Relationship", "read", customer
+	):
+		return None
 	row = frappe.db.get_value(
 		"Customer Relationship",
 		customer,
@@ -39,7 +44,7 @@ def get_health(customer: str) -> dict | None:
 	breakdown = json.loads(row.health_breakdown)
 	components = [
 		{
-			"label": COMPONENT_LABELS.get(c.key, c.key),
+			"label": str(COMPONENT_LABELS.get(c.key, c.key)),
 			"weight": c.weight,
 			"score": None if c.score is None else round(c.score, 1),
 			"points": c.points,

@@ -497,3 +497,20 @@ def test_customer_health_names_the_segment_in_the_readers_language(monkeypatch):
 	_c, data, _m, _ch = customer_health.execute({"customer_group": group})
 	assert segment and frappe._(segment) != segment
 	assert [row.rfm_segment for row in data] == [frappe._(segment)]
+
+
+def test_the_health_breakdown_is_for_who_may_read_the_relationship_in_their_language(monkeypatch):
+	customer = health_customer()
+	health.recompute(commit=False, customers=[customer])
+
+	frappe.set_user(make_user("Stock User"))  # reads customers, not their relationships
+	try:
+		assert frappe.has_permission("Customer", "read", customer)
+		assert api.get_health(customer) is None
+		frappe.set_user(make_user("Sales User"))
+		monkeypatch.setattr(frappe.local, "lang", "zh")
+		shown = api.get_health(customer)
+	finally:
+		frappe.set_user("Administrator")
+	labels = [c["label"] for c in shown["components"]]
+	assert labels[0] == frappe._("Recency") != "Recency"
