@@ -10,7 +10,7 @@ from crm_plus.competitors.rules import LOST_DEAL_DOCTYPES, NOTE_DOCTYPE
 def make_notes_from_lost_deal(doctype: str, name: str) -> dict:
 	"""Notes for every competitor a lost Opportunity or Quotation names (idempotent)."""
 	if doctype not in LOST_DEAL_DOCTYPES:
-		frappe.throw(frappe._("Not permitted"), frappe.PermissionError)
+		frappe.throw(lost_deals.not_a_lost_deal_type(doctype))
 	deal = frappe.get_doc(doctype, name)
 	deal.check_permission("read")
 	frappe.has_permission(NOTE_DOCTYPE, "create", throw=True)

@@ -20,13 +20,15 @@ LOST = "Lost"
 PARTY_TYPE_FIELD = {"Opportunity": "opportunity_from", "Quotation": "quotation_to"}
 
 
+def not_a_lost_deal_type(doctype: str) -> str:
+	return _("{0}: competitor notes are made from {1}, not from {2}.").format(
+		_("Reference Type"), ", ".join(_(d) for d in LOST_DEAL_DOCTYPES), _(doctype)
+	)
+
+
 def check_lost_deal(deal) -> None:
 	if deal.doctype not in LOST_DEAL_DOCTYPES:
-		frappe.throw(
-			_("{0}: competitor notes are made from {1}, not from {2}.").format(
-				_("Reference Type"), ", ".join(_(d) for d in LOST_DEAL_DOCTYPES), _(deal.doctype)
-			)
-		)
+		frappe.throw(not_a_lost_deal_type(deal.doctype))
 	if deal.status != LOST:
 		frappe.throw(
 			_("{0} {1} is {2}: only a Lost deal makes competitor notes.").format(

@@ -30,7 +30,7 @@ def submit(token: str, answers: str | dict | None = None, comment: str | None = 
 	state, invitation = invitations.lookup(token)
 	if state != invitations.VALID:
 		frappe.throw(state_message(state), title=_("Survey"))
-	raw = json.loads(answers) if isinstance(answers, str) else (answers or {})
+	raw = _parse_answers(answers)
 	if not isinstance(raw, dict):
 		frappe.throw(_("Answers must be given per question."), title=_("Invalid Answer"))
 	if comment and len(comment) > 5000:
@@ -59,6 +59,15 @@ def submit(token: str, answers: str | dict | None = None, comment: str | None = 
 	return {"status": "ok", "message": _("Thank you for your feedback!")}
 
 
+def _parse_answers(answers: str | dict | None):
+	if not isinstance(answers, str):
+		return answers or {}
+	try:
+		return json.loads(answers)
+	except ValueError:
+		frappe.throw(_("Answers must be given per question."), title=_("Invalid Answer"))
+
+
 def _as_text(value) -> str | None:
 	if isinstance(value, list | tuple):
 		return "\n".join(str(v) for v in value)
@@ -75,9 +84,37 @@ def send_survey(survey: str, customers: str | list, contact: str | None = None) 
 		customers = [customers]
 	for customer in customers:
 		frappe.has_permission("Customer", "read", customer, throw=True)
-	if frappe.db.get_value("Feedback Survey", survey, "audience") != "Customer":
+	audience, active = frappe.db.get_value("Feedback Survey", survey, ["audience", "active"])
+	if audience != "Customer":
 		frappe.throw(_("{0} is not a customer survey.").format(survey))
+	if not active:
+		frappe.throw(_("Survey {0} is not active: activate it before sending it.").format(survey))
+	if contact:
+		_check_contact(contact, customers)
 	recipients = invitations.recipients_for_customers(list(customers), contact)
 	created = invitations.send(survey, recipients)
 	sent = frappe.db.count("Feedback Invitation", {"name": ("in", created or [0]), "status": "Sent"})
 	return {"invitations": created, "sent": sent}
+
+
+def _check_contact(contact: str, customers: list[str]) -> None:
+	"""A contact given by hand must be one the user may read, linked to every customer it is sent for."""
+	frappe.has_permission("Contact", "read", contact, throw=True)
+	linked = set(
+		frappe.get_all(
+			"Dynamic Link",
+			filters={
+				"parenttype": "Contact",
+				"parent": contact,
+				"link_doctype": "Customer",
+				"link_name": ("in", customers),
+			},
+			pluck="link_name",
+		)
+	)
+	if others := [c for c in customers if c not in linked]:
+		frappe.throw(
+			_("Contact: {0} is not a contact of {1}.").format(
+				frappe.bold(contact), ", ".join(frappe.bold(c) for c in others)
+			)
+		)

@@ -19,9 +19,10 @@ def problem_message(problem: scoring.Problem, questions: list[scoring.Question])
 	"""A translated message naming the question the problem is about."""
 	question = next((q for q in questions if q.id == problem.question), None)
 	if question is None:
-		text = (
-			frappe.db.get_value("Feedback Survey Question", problem.question, "question") or problem.question
-		)
+		# a guest sees only what it sent, never the text of another survey's question
+		text = problem.question
+		if frappe.session.user != "Guest":
+			text = frappe.db.get_value("Feedback Survey Question", problem.question, "question") or text
 		return _("{0} is not a question of this survey.").format(frappe.bold(escape_html(text)))
 	name = frappe.bold(escape_html(question.text))
 	if problem.code == scoring.MISSING:

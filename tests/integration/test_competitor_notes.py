@@ -219,7 +219,7 @@ def test_lost_opportunity_without_competitors_only_prefills_and_open_deals_are_r
 	open_opp = make_opportunity(customer=customer)
 	with pytest.raises(frappe.ValidationError, match="only a Lost deal"):
 		make_notes_from_lost_deal("Opportunity", open_opp.name)
-	with pytest.raises(frappe.PermissionError):
+	with pytest.raises(frappe.ValidationError, match="Reference Type: competitor notes are made from"):
 		make_notes_from_lost_deal("Sales Invoice", "x")
 	frappe.set_user(make_user("Blogger"))
 	with pytest.raises(frappe.PermissionError):

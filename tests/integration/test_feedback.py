@@ -437,3 +437,44 @@ def test_install_ships_the_invitation_template_and_uninstall_removes_it():
 	setup.install_defaults()
 	template = frappe.get_doc("Email Template", invitations.DEFAULT_TEMPLATE)
 	assert "{{ link }}" in template.response_html and "survey_title" in template.subject
+
+
+def test_a_guest_is_told_what_it_sent_never_another_surveys_question_or_a_raw_error():
+	survey = make_survey()
+	other = make_survey([{"question": "Secret question of another survey", "question_type": "Rating"}])
+	customer, contact, _email = customer_with_contact()
+	token, name = invite(survey, customer, contact)
+
+	frappe.set_user("Guest")
+	try:
+		with pytest.raises(frappe.ValidationError) as refused:
+			api.submit(token, json.dumps({qid(survey, 0): "5", qid(other, 0): "5"}))
+		assert qid(other, 0) in str(refused.value) and "Secret" not in str(refused.value)
+		with pytest.raises(frappe.ValidationError, match="per question"):
+			api.submit(token, "{not json")
+	finally:
+		frappe.set_user("Administrator")
+	assert response_count(survey) == 0
+	assert frappe.db.get_value("Feedback Invitation", name, "used_at") is None
+
+
+def test_sending_to_a_chosen_contact_needs_one_of_the_customers_and_an_active_survey():
+	make_outgoing_email_account()
+	survey = make_survey()
+	customer, contact, email = customer_with_contact()
+	stranger, strangers_contact, _email = customer_with_contact()
+
+	with pytest.raises(frappe.ValidationError, match="is not a contact of"):
+		api.send_survey(survey.name, [customer], contact=strangers_contact)
+	with pytest.raises(frappe.ValidationError, match="is not a contact of"):
+		api.send_survey(survey.name, [customer, stranger], contact=contact)
+	assert frappe.db.count("Feedback Invitation", {"survey": survey.name}) == 0
+
+	reply = api.send_survey(survey.name, [customer], contact=contact)
+	assert reply["sent"] == 1
+	assert frappe.db.get_value("Feedback Invitation", reply["invitations"][0], "email") == email
+
+	frappe.db.set_value("Feedback Survey", survey.name, "active", 0)
+	with pytest.raises(frappe.ValidationError, match="not active"):
+		api.send_survey(survey.name, [customer])
+	assert frappe.db.count("Feedback Invitation", {"survey": survey.name}) == 1
