@@ -15,6 +15,7 @@ RUN_ROLES = ("CRM Manager", "System Manager")
 @frappe.whitelist()
 def condition_options() -> list[dict]:
 	"""The registry, for the rule form: each condition with its parameters and defaults."""
+	frappe.has_permission("Lifecycle Rule", "read", throw=True)
 	return [
 		{
 			"key": c.key,

@@ -80,3 +80,16 @@ def test_shipped_examples_are_installed_disabled_and_idempotently():
 		"frequency_drop",
 		"overdue_invoice",
 	}
+
+
+def test_the_condition_registry_is_for_who_may_read_rules():
+	from crm_plus.lifecycle import api
+	from tests.integration.factories import make_user
+
+	assert {c["key"] for c in api.condition_options()} >= {"overdue_invoice", "no_purchase"}
+	frappe.set_user(make_user("Blogger"))
+	try:
+		with pytest.raises(frappe.PermissionError):
+			api.condition_options()
+	finally:
+		frappe.set_user("Administrator")
