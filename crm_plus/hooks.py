@@ -19,6 +19,9 @@ doctype_js = {
 	# Competitors: notes from an Opportunity or Quotation marked Lost
 	"Opportunity": "public/js/lost_deal.js",
 	"Quotation": "public/js/lost_deal.js",
+	# Plans: goals in money show their permlevel-1 amounts, or a dash
+	"CRM Plan": "public/js/plan_goal_amounts.js",
+	"CRM Plan Evaluation": "public/js/plan_goal_amounts.js",
 }
 # Feedback: send a survey from the Customer list (bulk), as from the form
 doctype_list_js = {"Customer": "public/js/customer_feedback.js"}

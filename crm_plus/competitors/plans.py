@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import flt
 
 from crm_plus.competitors.rules import beats
+from crm_plus.plans import money
 
 
 def validate_goal_benchmarks(plan) -> None:
@@ -12,7 +13,7 @@ def validate_goal_benchmarks(plan) -> None:
 	for goal in plan.get("goals") or []:
 		if not goal.get("competitor"):
 			continue
-		target, benchmark = flt(goal.target), flt(goal.competitor_benchmark)
+		target, benchmark = flt(money.get(goal, "target")), flt(money.get(goal, "competitor_benchmark"))
 		if not beats(target, benchmark, goal.direction):
 			frappe.throw(
 				_("{0}, row {1}: {2} {3} does not beat {4} {5} of {6}.").format(
@@ -34,6 +35,6 @@ def evaluation_fields(goal, actual: float | None) -> dict:
 		return {}
 	return {
 		"competitor": goal.competitor,
-		"competitor_benchmark": goal.competitor_benchmark,
-		"beats_competitor": int(beats(actual, flt(goal.competitor_benchmark), goal.direction)),
+		money.field(goal, "competitor_benchmark"): money.get(goal, "competitor_benchmark"),
+		"beats_competitor": int(beats(actual, flt(money.get(goal, "competitor_benchmark")), goal.direction)),
 	}

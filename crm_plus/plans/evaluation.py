@@ -16,7 +16,7 @@ from frappe.utils import flt, formatdate, getdate
 
 from crm_plus.competitors import plans as competitor_plans
 from crm_plus.lifecycle.actions import assign
-from crm_plus.plans import formulas, kpis, schedule
+from crm_plus.plans import formulas, kpis, money, schedule
 from crm_plus.touchpoints import chunks
 
 SCHEDULED, ON_DEMAND = "Scheduled", "On Demand"
@@ -35,7 +35,7 @@ def capture_baselines(plan) -> None:
 	from_date, to_date = schedule.window_before(getdate(plan.period_from), plan.evaluation_frequency)
 	segment = segment_of(plan)
 	for goal in plan.goals:
-		goal.baseline = kpis.compute(goal.kpi, segment, from_date, to_date) or 0
+		goal.set(money.field(goal, "baseline"), kpis.compute(goal.kpi, segment, from_date, to_date) or 0)
 
 
 def create_due_evaluations(today=None) -> list[str]:
@@ -140,17 +140,18 @@ def create(plan, from_date, to_date, scheduled_for=None, key: str | None = None)
 	scores = []
 	for goal in plan.goals:
 		actual = kpis.compute(goal.kpi, segment, from_date, to_date)
-		achieved = formulas.achievement(actual, flt(goal.target), goal.direction, flt(goal.baseline))
+		target, baseline = flt(money.get(goal, "target")), flt(money.get(goal, "baseline"))
+		achieved = formulas.achievement(actual, target, goal.direction, baseline)
 		doc.append(
 			"goals",
 			{
 				"kpi": goal.kpi,
 				"unit": goal.unit,
 				"direction": goal.direction,
-				"baseline": goal.baseline,
-				"target": goal.target,
+				money.field(goal, "baseline"): baseline,
+				money.field(goal, "target"): target,
 				"weight": goal.weight,
-				"actual": actual,
+				money.field(goal, "actual"): actual,
 				"achievement": achieved,
 				"no_data": actual is None,
 				**competitor_plans.evaluation_fields(goal, actual),
@@ -201,7 +202,8 @@ def latest(plan: str):
 
 
 def kpi_trend(plan: str) -> dict:
-	"""Each KPI's actual value across the plan's evaluations (not cancelled), oldest first.
+	"""Each KPI's actual value across the plan's evaluations (not cancelled), oldest first; a KPI in money
+	only for users who may read amounts.
 
 	``{"labels": [period ends], "kpis": [{"kpi", "unit", "target", "values": [value or None per label]}]}``
 	"""
@@ -210,7 +212,17 @@ def kpi_trend(plan: str) -> dict:
 		frappe.qb.from_(ev)
 		.join(goal)
 		.on((goal.parent == ev.name) & (goal.parenttype == "CRM Plan Evaluation"))
-		.select(ev.name, ev.period_to, goal.kpi, goal.unit, goal.target, goal.actual, goal.no_data)
+		.select(
+			ev.name,
+			ev.period_to,
+			goal.kpi,
+			goal.unit,
+			goal.target,
+			goal.actual,
+			goal.target_amount,
+			goal.actual_amount,
+			goal.no_data,
+		)
 		.where((ev.plan == plan) & (ev.docstatus < 2))
 		.orderby(ev.period_to)
 		.orderby(ev.creation)
@@ -219,14 +231,16 @@ def kpi_trend(plan: str) -> dict:
 	)
 	evaluations = list(dict.fromkeys((row.name, row.period_to) for row in rows))
 	position = {name: i for i, (name, _period_to) in enumerate(evaluations)}
+	amounts = 1 in frappe.get_meta("CRM Plan Evaluation").get_permlevel_access("read")
 	series: dict[str, dict] = {}
 	for row in rows:
+		if money.is_money(row) and not amounts:
+			continue
 		entry = series.setdefault(
-			row.kpi,
-			{"kpi": row.kpi, "unit": row.unit, "target": row.target, "values": [None] * len(evaluations)},
+			row.kpi, {"kpi": row.kpi, "unit": row.unit, "target": None, "values": [None] * len(evaluations)}
 		)
-		entry["target"] = row.target
-		entry["values"][position[row.name]] = None if row.no_data else flt(row.actual)
+		entry["target"] = money.get(row, "target")
+		entry["values"][position[row.name]] = None if row.no_data else flt(money.get(row, "actual"))
 	return {
 		"labels": [formatdate(period_to) for _name, period_to in evaluations],
 		"kpis": list(series.values()),

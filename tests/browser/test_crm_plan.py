@@ -27,6 +27,9 @@ def draft_plan(site_data, user: str) -> str:
 def test_plan_activate_evaluate_now_and_the_trend_chart(desk, site_data):
 	plan = draft_plan(site_data, desk.user)
 	page = desk.goto(f"crm-plan/{plan}")
+	# Revenue is an amount: kept in its permlevel-1 field, shown in the goal grid's Target column
+	cell = '[data-fieldname="goals"] .grid-row[data-idx="1"] .grid-static-col[data-fieldname="target"]'
+	page.wait_for_function(f"() => document.querySelector('{cell}')?.innerText.includes('1,000')")
 	page.get_by_role("button", name=desk.__("Activate"), exact=True).click()
 	desk.idle()
 	assert frappe.db.get_value("CRM Plan", plan, "status") == "Active"

@@ -96,7 +96,9 @@ def test_evaluation_says_whether_the_goal_beat_the_competitor_and_the_print_show
 	[name] = evaluation.evaluate_due(frappe.get_doc("CRM Plan", plan.name), getdate("2026-10-01"))
 	goals = frappe.get_doc("CRM Plan Evaluation", name).goals
 	# revenue of July-September is 900: it beats 800 but not 950
-	assert [(g.actual, g.competitor, g.competitor_benchmark, g.beats_competitor) for g in goals] == [
+	assert [
+		(g.actual_amount, g.competitor, g.competitor_benchmark_amount, g.beats_competitor) for g in goals
+	] == [
 		(900, first, 800, 1),
 		(900, second, 950, 0),
 	]

@@ -4,7 +4,7 @@ import frappe
 import pytest
 from frappe.utils import getdate
 
-from crm_plus.plans import api, evaluation
+from crm_plus.plans import api, evaluation, money
 from tests.integration.plan_helpers import evaluations, make_plan, own
 from tests.integration.test_plans_kpis import sales_dataset
 
@@ -90,7 +90,7 @@ def test_activation_captures_baselines_and_the_evaluation_scores_the_goals():
 	plan.reload()
 	assert plan.status == "Active"
 	# revenue of April-June: 100 + 400; no churn measurable before (nobody bought in the window before)
-	assert [(g.kpi, g.baseline, g.unit) for g in plan.goals] == [
+	assert [(g.kpi, money.get(g, "baseline"), g.unit) for g in plan.goals] == [
 		("Revenue", 500, "Amount"),
 		("Churn Rate", 0, "%"),
 	]
@@ -99,7 +99,7 @@ def test_activation_captures_baselines_and_the_evaluation_scores_the_goals():
 	doc = frappe.get_doc("CRM Plan Evaluation", name)
 	assert (str(doc.period_from), str(doc.period_to)) == ("2026-07-01", "2026-09-30")
 	revenue, churn = doc.goals
-	assert (revenue.actual, revenue.achievement) == (850, 70)  # (850 - 500) / (1000 - 500)
+	assert (revenue.actual_amount, revenue.achievement) == (850, 70)  # (850 - 500) / (1000 - 500)
 	assert (churn.actual, churn.achievement) == (50, 40)  # target 20 / actual 50
 	assert doc.weighted_score == 58  # (70 x 60 + 40 x 40) / 100
 	assert frappe.db.get_value("CRM Plan", plan.name, "last_evaluation") == name
@@ -188,3 +188,64 @@ def _user(role: str) -> str:
 		}
 	).insert(ignore_permissions=True)
 	return email
+
+
+def _loaded(doctype: str, name: str):
+	"""The document as the desk's form receives it (``getdoc``: amounts the user may not read removed)."""
+	from frappe.desk.form.load import getdoc
+
+	frappe.response.docs = []
+	getdoc(doctype, name)
+	return frappe.response.docs[0]
+
+
+def test_a_crm_user_reads_plans_and_evaluations_without_their_amounts():
+	group = sales_dataset()
+	plan = make_plan(
+		goals=[("Revenue", 1000, 60), ("Churn Rate", 20, 40, "Lower")],
+		customer_groups=[group],
+		budget_amount=25000,
+		activate=True,
+	)
+	plan.reload()
+	revenue = plan.goals[0]
+	# the amounts live in the permlevel-1 twins; the plain fields of a goal in money stay empty
+	assert (revenue.target, revenue.target_amount, revenue.baseline_amount) == (0, 1000, 500)
+	[name] = own(evaluation.create_due_evaluations(today="2026-10-01"), plan.name)
+
+	frappe.set_user(_user("CRM Manager"))
+	assert _loaded("CRM Plan Evaluation", name).goals[0].actual_amount == 850
+	assert [k["kpi"] for k in api.get_kpi_trend(plan.name)["kpis"]] == ["Revenue", "Churn Rate"]
+
+	frappe.set_user(_user("CRM User"))
+	try:
+		seen = _loaded("CRM Plan", plan.name)
+		assert seen.get("budget_amount") is None
+		assert not any(k.endswith("_amount") and v for k, v in seen.goals[0].as_dict().items())
+		assert seen.goals[1].target == 20  # a goal not in money reads as before
+		evaluated = _loaded("CRM Plan Evaluation", name).goals
+		assert not any(k.endswith("_amount") and v for k, v in evaluated[0].as_dict().items())
+		assert evaluated[0].achievement == 70 and evaluated[1].actual == 50
+		assert [k["kpi"] for k in api.get_kpi_trend(plan.name)["kpis"]] == ["Churn Rate"]
+		html = frappe.get_print("CRM Plan", plan.name, print_format="CRM Plan Document")
+		assert "Revenue" in html and "1,000" not in html and "850" not in html and "25,000" not in html
+
+		# CRM Users only read plans; a role that may edit them but not their amounts cannot type an amount
+		# into a goal's plain field either: refused, naming it
+		mine = frappe.get_doc("CRM Plan", plan.name)
+		mine.goals[0].target = 2000
+		with pytest.raises(frappe.ValidationError, match="row 1: the Target of Revenue is an amount"):
+			money.place(mine, mine.goals[0], "Company Goals")
+	finally:
+		frappe.set_user("Administrator")
+	# a Sales Manager editing the plan sets the amount in its own field; the goal keeps the rest
+	frappe.set_user(_user("Sales Manager"))
+	try:
+		mine = frappe.get_doc("CRM Plan", plan.name)
+		mine.goals[0].target_amount = 1200
+		mine.save()
+	finally:
+		frappe.set_user("Administrator")
+	goal = frappe.get_doc("CRM Plan", plan.name).goals[0]
+	assert (goal.target, goal.target_amount, goal.baseline_amount) == (0, 1200, 500)
+	assert frappe.db.get_value("CRM Plan", plan.name, "budget_amount") == 25000

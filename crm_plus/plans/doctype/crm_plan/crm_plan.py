@@ -8,7 +8,7 @@ from frappe.utils import getdate
 
 from crm_plus.competitors import notes as competitor_notes
 from crm_plus.competitors import plans as competitor_plans
-from crm_plus.plans import evaluation, formulas, kpis, schedule
+from crm_plus.plans import evaluation, formulas, kpis, money, schedule
 
 DRAFT, ACTIVE, CLOSED = "Draft", "Active", "Closed"
 
@@ -158,6 +158,7 @@ class CRMPlan(Document):
 					title=_("Unknown KPI"),
 				)
 			goal.unit = registered.unit
+			money.place(self, goal, "Company Goals")
 			if formulas.weight_error(goal.weight):
 				frappe.throw(
 					_("{0}, row {1}: {2} must be between 0 and 100, not {3}.").format(

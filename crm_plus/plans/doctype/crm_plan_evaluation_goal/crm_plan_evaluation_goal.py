@@ -15,10 +15,13 @@ class CRMPlanEvaluationGoal(Document):
 
 		achievement: DF.Percent
 		actual: DF.Float
+		actual_amount: DF.Currency
 		baseline: DF.Float
+		baseline_amount: DF.Currency
 		beats_competitor: DF.Check
 		competitor: DF.Link | None
 		competitor_benchmark: DF.Float
+		competitor_benchmark_amount: DF.Currency
 		direction: DF.Literal["Raise", "Lower"]
 		kpi: DF.Data | None
 		no_data: DF.Check
@@ -26,6 +29,7 @@ class CRMPlanEvaluationGoal(Document):
 		parentfield: DF.Data
 		parenttype: DF.Data
 		target: DF.Float
+		target_amount: DF.Currency
 		unit: DF.Data | None
 		weight: DF.Float
 	# end: auto-generated types

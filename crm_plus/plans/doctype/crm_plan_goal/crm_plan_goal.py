@@ -14,8 +14,10 @@ class CRMPlanGoal(Document):
 		from frappe.types import DF
 
 		baseline: DF.Float
+		baseline_amount: DF.Currency
 		competitor: DF.Link | None
 		competitor_benchmark: DF.Float
+		competitor_benchmark_amount: DF.Currency
 		direction: DF.Literal["Raise", "Lower"]
 		kpi: DF.Autocomplete | None
 		notes: DF.SmallText | None
@@ -23,6 +25,7 @@ class CRMPlanGoal(Document):
 		parentfield: DF.Data
 		parenttype: DF.Data
 		target: DF.Float
+		target_amount: DF.Currency
 		unit: DF.Data | None
 		weight: DF.Float
 	# end: auto-generated types
