@@ -48,7 +48,9 @@ def create_due_evaluations(today=None) -> list[str]:
 	today = getdate(today)
 	plans = frappe.get_all(
 		"CRM Plan",
-		filters={"status": "Active", "next_evaluation_date": ("<=", today)},
+		# a due date is evaluated once it has passed: the job runs at midnight, so on the due date itself the
+		# period's last day has not happened yet
+		filters={"status": "Active", "next_evaluation_date": ("<", today)},
 		pluck="name",
 	)
 	created = []
@@ -69,10 +71,11 @@ def create_due_evaluations(today=None) -> list[str]:
 
 
 def evaluate_due(plan, today) -> list[str]:
-	"""One evaluation per due date up to ``today``; then advance the plan's next evaluation date."""
+	"""One evaluation per due date before ``today`` (a period is evaluated once its last day is over); then
+	advance the plan's next evaluation date."""
 	start, end = getdate(plan.period_from), getdate(plan.period_to)
 	due, created = getdate(plan.next_evaluation_date), []
-	while due and due <= today:
+	while due and due < today:
 		if not frappe.db.exists("CRM Plan Evaluation", {"plan": plan.name, "scheduled_for": due}):
 			from_date, to_date = schedule.period(start, plan.evaluation_frequency, due, end)
 			try:

@@ -73,6 +73,9 @@ def test_quarterly_plan_is_evaluated_on_quarter_ends_and_stops_at_its_end():
 		period_to="2026-12-31",
 		activate=True,
 	)
+	# the job runs at midnight: on a quarter's last day that day is still to come, the day after it is over
+	assert own(evaluation.create_due_evaluations(today="2026-03-31"), plan.name) == []
+	assert len(own(evaluation.create_due_evaluations(today="2026-04-01"), plan.name)) == 1
 	evaluation.create_due_evaluations(today="2026-10-01")
 	rows = evaluations(plan.name)
 	assert dates(rows, "period_to") == ["2026-03-31", "2026-06-30", "2026-09-30"]
