@@ -14,8 +14,15 @@ ACCOUNT_OWNER, STAGE_OWNER, ROLE, USER = "Account Owner", "Stage Owner", "Role",
 
 
 def users_for(rule, customers: list[str]) -> dict[str, str | None]:
-	"""The responsible user of each customer; the rule's fallback user where there is nobody, else None."""
+	"""The responsible user of each customer; the rule's fallback user where there is nobody (or only a
+	disabled user: someone who left sees no ToDo), else None."""
 	found = _responsible_users(rule, customers)
+	enabled = set(
+		frappe.get_all(
+			"User", filters={"name": ("in", list(set(found.values()) - {None})), "enabled": 1}, pluck="name"
+		)
+	)
+	found = {c: user if user in enabled else None for c, user in found.items()}
 	fallback = rule.get("fallback_user")
 	if fallback and frappe.db.get_value("User", fallback, "enabled"):
 		found = {c: user or fallback for c, user in found.items()}

@@ -66,6 +66,18 @@ def test_fallback_user_acts_where_the_responsible_finds_nobody(no_commit):
 	assert todos == {owned: owner, orphan: fallback}
 
 
+def test_a_disabled_account_owner_gets_nothing_the_fallback_user_acts(no_commit):
+	owner, fallback = make_user(), make_user()
+	group, (owned, orphan) = waiting(owner)
+	frappe.db.set_value("User", owner, "enabled", 0)  # the account manager has left
+	rule = rule_for(group, fallback_user=fallback)
+
+	out = run_now.start(rule.name)
+	assert out["new"] == 2 and out["unassigned"] == []
+	todos = frappe.get_all("Lifecycle Alert", filters={"rule": rule.name}, pluck="todo")
+	assert {frappe.db.get_value("ToDo", todo, "allocated_to") for todo in todos} == {fallback}
+
+
 def test_large_site_queues_one_deduplicated_long_job(monkeypatch):
 	group, _names = waiting()
 	rule = rule_for(group)
