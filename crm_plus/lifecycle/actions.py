@@ -46,13 +46,23 @@ def assign_todo(rule, alerts: list[dict]) -> None:
 		if not user:
 			_mark([alert], _lt("No responsible user found; nothing assigned"))
 			continue
-		todo = assign(
-			"Lifecycle Alert",
-			alert.name,
-			user,
-			_description(rule, alert),
-			role=rule.responsible_role if rule.responsible == responsible.ROLE else None,
-		)
+		shown = len(frappe.local.message_log)
+		frappe.db.savepoint("crm_plus_assign")
+		try:
+			todo = assign(
+				"Lifecycle Alert",
+				alert.name,
+				user,
+				_description(rule, alert),
+				role=rule.responsible_role if rule.responsible == responsible.ROLE else None,
+			)
+		except frappe.ValidationError:
+			# Frappe refuses a user who may not read the alert when document sharing is disabled: that
+			# alert says so, and the rest of the batch is still assigned
+			frappe.db.rollback(save_point="crm_plus_assign")
+			del frappe.local.message_log[shown:]
+			_mark([alert], _lt("{0} may not read this alert; nothing assigned"), user)
+			continue
 		frappe.db.set_value(
 			"Lifecycle Alert", alert.name, {"todo": todo, "responsible_user": user}, update_modified=False
 		)

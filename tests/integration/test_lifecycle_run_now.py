@@ -122,3 +122,29 @@ def test_the_job_works_chunk_by_chunk_with_progress_and_sends_the_summary(monkey
 		orphan,
 		third,
 	}
+
+
+def test_a_responsible_user_frappe_refuses_leaves_the_others_assigned(no_commit):
+	# with document sharing disabled, Frappe refuses to assign a user who may not read Lifecycle Alerts
+	outsider, owner = make_user("Blogger"), make_user("CRM User", "Sales User")
+	group = fresh_group()
+	theirs, ours = customer_in(group, account_manager=outsider), customer_in(group, account_manager=owner)
+	for customer in (theirs, ours):
+		touchpoint(customer, "Feedback", "Inbound", hours_ago=30)
+	rule = rule_for(group)
+	frappe.db.set_single_value("System Settings", "disable_document_sharing", 1)
+	frappe.local.system_settings = None
+	try:
+		out = run_now.start(rule.name)
+	finally:
+		frappe.db.set_single_value("System Settings", "disable_document_sharing", 0)
+		frappe.local.system_settings = None
+	assert out["new"] == 2
+	alerts = {
+		a.customer: a
+		for a in frappe.get_all(
+			"Lifecycle Alert", filters={"rule": rule.name}, fields=["customer", "todo", "action_taken"]
+		)
+	}
+	assert frappe.db.get_value("ToDo", alerts[ours].todo, "allocated_to") == owner
+	assert not alerts[theirs].todo and "may not read this alert" in alerts[theirs].action_taken
