@@ -114,3 +114,19 @@ def test_report_works_where_opportunity_is_never_used(monkeypatch):
 	)
 	_, rows, _, _ = _run(competitor=a)
 	assert (rows[a]["notes"], rows[a]["aspect_product"], rows[a]["lost_opportunity_count"]) == (1, 1, 0)
+
+
+def test_a_user_restricted_to_some_customers_sees_only_them_named():
+	a, _b, c1, c2 = _dataset()
+	user = make_user("Sales User")
+	frappe.get_doc({"doctype": "User Permission", "user": user, "allow": "Customer", "for_value": c2}).insert(
+		ignore_permissions=True
+	)
+	_c, everyone, _ch, _s = _run()
+	assert everyone[a]["customers"] == 2 and c1 in everyone[a]["most_exposed"]
+	frappe.set_user(user)
+	try:
+		_c, rows, _ch, _s = _run()
+	finally:
+		frappe.set_user("Administrator")
+	assert rows[a]["customers"] == 1 and c2 in rows[a]["most_exposed"] and c1 not in rows[a]["most_exposed"]

@@ -18,6 +18,7 @@ from pypika.terms import Field
 
 from crm_plus.charts import report_chart
 from crm_plus.competitors.rules import ASPECTS, top_exposed
+from crm_plus.insights import reports
 
 HIGH = "High"
 CHART_COMPETITORS = 5
@@ -123,8 +124,12 @@ def get_data(filters, show_amounts: bool = True) -> list[dict]:
 			}
 		return rows[competitor]
 
+	# the customers this user may read (User Permissions on Territory, Customer Group, ...): only they are named
+	allowed = reports.permitted_customers()
+	allowed = None if allowed is None else set(allowed)
+
 	def expose(competitor: str, customer: str | None, count: int):
-		if customer:
+		if customer and (allowed is None or customer in allowed):
 			per_customer = exposure.setdefault(competitor, {})
 			per_customer[customer] = per_customer.get(customer, 0) + count
 
