@@ -80,17 +80,9 @@ crm_plus_after_refresh = ["crm_plus.lifecycle.stages.update_stages"]
 
 # Scheduled Tasks
 scheduler_events = {
-	"daily_long": [
-		"crm_plus.touchpoints.reconcile.daily",
-		# Insights: RFM segments and health scores from the reconciled figures
-		"crm_plus.insights.health.daily",
-		# CRM Plans: evaluations that have come due, with a ToDo to each plan's manager
-		"crm_plus.plans.evaluation.create_due_evaluations",
-		# Lifecycle: stages move with the calendar, then the day-based rules
-		"crm_plus.lifecycle.engine.daily",
-		# Adoption: live scores, and reward proposals once a period has ended
-		"crm_plus.adoption.rewards.daily",
-	],
+	# one job running crm_plus's daily steps in order (reconciliation, insights, plan evaluations, lifecycle
+	# rules, adoption): Frappe would run separate jobs in any order (crm_plus/nightly.py)
+	"daily_long": ["crm_plus.nightly.daily"],
 	# Lifecycle: the hour-based rules (feedback not answered within H hours)
 	"hourly_long": [
 		"crm_plus.lifecycle.engine.hourly",

@@ -430,8 +430,12 @@ def test_each_chunk_is_committed_on_its_own(monkeypatch):
 	assert len(commits) == -(-written // 1000)
 
 
-def test_scheduled_nightly_on_the_long_queue():
-	assert "crm_plus.insights.health.daily" in frappe.get_hooks("scheduler_events")["daily_long"]
+def test_scheduled_nightly_on_the_long_queue_after_the_reconciliation():
+	from crm_plus import nightly
+
+	assert "crm_plus.nightly.daily" in frappe.get_hooks("scheduler_events")["daily_long"]
+	steps = list(nightly.STEPS)
+	assert steps.index("crm_plus.touchpoints.reconcile.daily") < steps.index("crm_plus.insights.health.daily")
 
 
 @pytest.mark.parametrize("report", ["Customer Health", "RFM Segments", "Churn Risk", "Collections Follow-up"])
