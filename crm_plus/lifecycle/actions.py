@@ -46,21 +46,14 @@ def assign_todo(rule, alerts: list[dict]) -> None:
 		if not user:
 			_mark([alert], _lt("No responsible user found; nothing assigned"))
 			continue
-		shown = len(frappe.local.message_log)
-		frappe.db.savepoint("crm_plus_assign")
-		try:
-			todo = assign(
-				"Lifecycle Alert",
-				alert.name,
-				user,
-				_description(rule, alert),
-				role=rule.responsible_role if rule.responsible == responsible.ROLE else None,
-			)
-		except frappe.ValidationError:
-			# Frappe refuses a user who may not read the alert when document sharing is disabled: that
-			# alert says so, and the rest of the batch is still assigned
-			frappe.db.rollback(save_point="crm_plus_assign")
-			del frappe.local.message_log[shown:]
+		todo = assign(
+			"Lifecycle Alert",
+			alert.name,
+			user,
+			_description(rule, alert),
+			role=rule.responsible_role if rule.responsible == responsible.ROLE else None,
+		)
+		if not todo:  # refused by Frappe: the rest of the batch is still assigned
 			_mark([alert], _lt("{0} may not read this alert; nothing assigned"), user)
 			continue
 		frappe.db.set_value(
@@ -74,19 +67,28 @@ def assign_todo(rule, alerts: list[dict]) -> None:
 def assign(doctype: str, name, user: str, description: str, role: str | None = None, date=None) -> str | None:
 	"""Assign the document to ``user`` through Frappe (``assign_to.add``: ToDo, share when needed,
 	follow, assignment notification); an open assignment of the same user is kept, not duplicated.
-	Returns the ToDo's name."""
-	assign_to.add(
-		{
-			"assign_to": [user],
-			"doctype": doctype,
-			"name": str(name),
-			"description": description,
-			"priority": "Medium",
-			"assigned_by": "Administrator",
-			**({"date": date} if date else {}),
-		},
-		ignore_permissions=True,
-	)
+	Returns the ToDo's name; None when Frappe refuses the user (document sharing disabled and no access to
+	the document), with nothing written and no message left for the caller's user."""
+	shown = len(frappe.local.message_log)
+	frappe.db.savepoint("crm_plus_assign")
+	try:
+		assign_to.add(
+			{
+				"assign_to": [user],
+				"doctype": doctype,
+				"name": str(name),
+				"description": description,
+				"priority": "Medium",
+				"assigned_by": "Administrator",
+				**({"date": date} if date else {}),
+			},
+			ignore_permissions=True,
+		)
+	except frappe.ValidationError:
+		frappe.db.rollback(save_point="crm_plus_assign")
+		del frappe.local.message_log[shown:]
+		return None
+	frappe.db.release_savepoint("crm_plus_assign")
 	todo = frappe.db.get_value(
 		"ToDo",
 		{"reference_type": doctype, "reference_name": str(name), "allocated_to": user, "status": "Open"},

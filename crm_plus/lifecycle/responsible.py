@@ -17,10 +17,9 @@ def users_for(rule, customers: list[str]) -> dict[str, str | None]:
 	"""The responsible user of each customer; the rule's fallback user where there is nobody (or only a
 	disabled user: someone who left sees no ToDo), else None."""
 	found = _responsible_users(rule, customers)
+	named = list(set(found.values()) - {None})
 	enabled = set(
-		frappe.get_all(
-			"User", filters={"name": ("in", list(set(found.values()) - {None})), "enabled": 1}, pluck="name"
-		)
+		frappe.get_all("User", filters={"name": ("in", named), "enabled": 1}, pluck="name") if named else ()
 	)
 	found = {c: user if user in enabled else None for c, user in found.items()}
 	fallback = rule.get("fallback_user")

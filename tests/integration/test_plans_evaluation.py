@@ -252,3 +252,16 @@ def test_a_crm_user_reads_plans_and_evaluations_without_their_amounts():
 	goal = frappe.get_doc("CRM Plan", plan.name).goals[0]
 	assert (goal.target, goal.target_amount, goal.baseline_amount) == (0, 1200, 500)
 	assert frappe.db.get_value("CRM Plan", plan.name, "budget_amount") == 25000
+
+
+def test_a_manager_frappe_refuses_to_assign_still_gets_the_evaluation_made():
+	# with document sharing disabled, Frappe refuses to assign a user who may not read evaluations
+	plan = make_plan(goals=[("New Customers", 5, 100)], manager=_user("Blogger"), activate=True)
+	frappe.db.set_single_value("System Settings", "disable_document_sharing", 1)
+	frappe.local.system_settings = None
+	try:
+		[name] = own(evaluation.create_due_evaluations(today="2026-10-01"), plan.name)
+	finally:
+		frappe.db.set_single_value("System Settings", "disable_document_sharing", 0)
+		frappe.local.system_settings = None
+	assert frappe.get_all("ToDo", filters={"reference_name": name}) == []
