@@ -88,7 +88,7 @@ def assign(doctype: str, name, user: str, description: str, role: str | None = N
 		frappe.db.rollback(save_point="crm_plus_assign")
 		del frappe.local.message_log[shown:]
 		return None
-	frappe.db.release_savepoint("crm_plus_assign")
+	# not released: Frappe's assignment may have committed (which ends the savepoint) inside a request
 	todo = frappe.db.get_value(
 		"ToDo",
 		{"reference_type": doctype, "reference_name": str(name), "allocated_to": user, "status": "Open"},
