@@ -68,6 +68,7 @@ _touchpoint_events = {
 doc_events = {doctype: _touchpoint_events for doctype in _SOURCE_DOCTYPES}
 doc_events["Customer"] = {
 	"on_trash": "crm_plus.touchpoints.customer.on_trash",
+	"before_rename": "crm_plus.touchpoints.customer.before_rename",
 	"after_rename": "crm_plus.touchpoints.customer.after_rename",
 }
 # crm_plus's records never stop ERPNext from deleting a document or customer they point to

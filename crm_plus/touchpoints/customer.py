@@ -20,14 +20,38 @@ def on_trash(doc, method=None):
 			frappe.db.delete(doctype, {"customer": doc.name})
 
 
-def after_rename(doc, method=None, old_name=None, new_name=None, merge=False):
-	"""The relationship is named after its customer: follow a rename or merge."""
-	if not frappe.db.exists("Customer Relationship", old_name):
+def before_rename(doc, method=None, old_name=None, new_name=None, merge=False):
+	"""Merging: Frappe moves every link to the old customer onto the target, and two of crm_plus's records
+	are unique per customer. The old customer's relationship makes way (the target's is recomputed after
+	the merge, from both customers' documents), and so does an alert of the old customer for a rule and
+	cooldown window the target has an alert for already (the target's stands; the old one's ToDos go with it).
+	Without this, ERPNext's "Merge with existing" stops on a duplicate key."""
+	if not merge or not frappe.db.exists("Customer", new_name):
 		return
-	if merge and frappe.db.exists("Customer Relationship", new_name):
-		frappe.delete_doc("Customer Relationship", old_name, ignore_permissions=True, force=True)
-	else:
+	if frappe.db.exists("Customer Relationship", new_name):
+		frappe.delete_doc(
+			"Customer Relationship", old_name, ignore_permissions=True, force=True, ignore_missing=True
+		)
+	old, target = frappe.qb.DocType("Lifecycle Alert"), frappe.qb.DocType("Lifecycle Alert").as_("target")
+	duplicates = (
+		frappe.qb.from_(old)
+		.join(target)
+		.on((target.rule == old.rule) & (target.window_start == old.window_start))
+		.select(old.name)
+		.where((old.customer == old_name) & (target.customer == new_name))
+		.run(pluck=True)
+	)
+	for name in duplicates:
+		frappe.delete_doc("Lifecycle Alert", name, ignore_permissions=True, force=True)
+
+
+def after_rename(doc, method=None, old_name=None, new_name=None, merge=False):
+	"""The relationship is named after its customer: follow a rename (or a merge into a customer without
+	one), then recompute the figures of the customer that now holds the documents."""
+	if frappe.db.exists("Customer Relationship", old_name):
 		frappe.rename_doc("Customer Relationship", old_name, new_name, force=True, show_alert=False)
+	elif not frappe.db.exists("Customer Relationship", new_name):
+		return
 	from crm_plus.touchpoints import relationship
 
 	relationship.refresh([new_name])

@@ -282,3 +282,32 @@ def test_deleting_a_customer_takes_its_crm_records_and_renaming_moves_them():
 	frappe.delete_doc("Customer", renamed)
 	assert not frappe.db.exists("Customer Relationship", renamed)
 	assert frappe.db.count("Customer Touchpoint", {"customer": renamed}) == 0
+
+
+def test_merging_a_customer_into_another_moves_its_records_without_duplicate_keys():
+	"""ERPNext's "Merge with existing": both customers have a relationship and an alert of the same rule and
+	cooldown window, each unique per customer; the merge keeps the target's and recomputes its figures."""
+	from crm_plus.lifecycle import engine
+	from tests.integration.lifecycle_helpers import bought, customer_in, fresh_group, make_rule
+
+	group = fresh_group()
+	old, target = customer_in(group), customer_in(group)
+	old_invoice = bought(old, 10, rate=100)
+	bought(target, 12, rate=50)
+	rule = make_rule(group, "no_purchase", {"days": 5})
+	engine.run_rule(rule.name)
+	alerts = frappe.get_all("Lifecycle Alert", filters={"rule": rule.name}, pluck="customer")
+	assert sorted(alerts) == sorted([old, target])
+	target_alert = frappe.db.get_value("Lifecycle Alert", {"rule": rule.name, "customer": target})
+
+	frappe.rename_doc("Customer", old, target, merge=True, force=True)
+
+	assert not frappe.db.exists("Customer", old)
+	assert not frappe.db.exists("Customer Relationship", old)
+	assert frappe.get_all("Lifecycle Alert", filters={"rule": rule.name}, pluck="name") == [target_alert]
+	assert frappe.db.get_value("Sales Invoice", old_invoice.name, "customer") == target
+	assert ("Invoice", "Active", old_invoice.name) in types(touchpoints(target))
+	figures = frappe.db.get_value(
+		"Customer Relationship", target, ["invoice_count", "lifetime_revenue"], as_dict=True
+	)
+	assert (figures.invoice_count, figures.lifetime_revenue) == (2, 150)
