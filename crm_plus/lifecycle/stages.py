@@ -100,6 +100,11 @@ def _in(column: str, params: dict) -> str:
 
 def _update(params: dict) -> int:
 	"""Read the changed stages with a plain SELECT, then write the history rows and the new stages."""
+	return write_changes(read_changes(params), params["now"])
+
+
+def read_changes(params: dict) -> list[tuple]:
+	"""(customer, stage now, new stage, reason, rule, alert) of every customer whose stage differs."""
 	flags = _FLAGS.format(customers=_in("a.customer", params))
 	changes = frappe.db.sql(
 		f"""
@@ -112,9 +117,31 @@ def _update(params: dict) -> int:
 		""",
 		params,
 	)
+	return list(changes)
+
+
+def write_changes(changes: list[tuple], now) -> int:
+	"""Write the history rows and the new stages of the customers still at the stage they were read at.
+
+	The read was a plain SELECT, so a second update running at the same time (the nightly run and the
+	refresh after a submit) may have read the same change: the relationships are locked (crm_plus's own
+	rows, never ERPNext's) and re-read, and a change another run has made meanwhile is left out, so the
+	history holds each change once."""
 	if not changes:
 		return 0
-	now = params["now"]
+	relationship = frappe.qb.DocType("Customer Relationship")
+	current = {}
+	for batch in chunks.batches([change[0] for change in changes], 1000):
+		current.update(
+			frappe.qb.from_(relationship)
+			.select(relationship.name, relationship.lifecycle_stage)
+			.where(relationship.name.isin(batch))
+			.for_update()
+			.run()
+		)
+	changes = [c for c in changes if c[0] in current and (current[c[0]] or None) == (c[1] or None)]
+	if not changes:
+		return 0
 	one = "(nextval(`customer_stage_change_id_seq`), %s, %s, %s, %s, %s, %s, %s, 'Administrator', 'Administrator', %s, %s, 0, 0)"
 	for batch in chunks.batches(changes, 1000):
 		frappe.db.sql(
@@ -131,7 +158,6 @@ def _update(params: dict) -> int:
 	by_stage: dict[str, list[str]] = {}
 	for name, _old, new, *_rest in changes:
 		by_stage.setdefault(new, []).append(name)
-	relationship = frappe.qb.DocType("Customer Relationship")
 	for stage, names in by_stage.items():
 		for batch in chunks.batches(names, 1000):
 			frappe.qb.update(relationship).set(relationship.lifecycle_stage, stage).where(

@@ -97,3 +97,26 @@ def test_cancelled_invoice_sends_the_customer_back_to_prospect():
 	assert stage_of(customer) == "Nurturing"
 	si.cancel()
 	assert stage_of(customer) == "Prospect"
+
+
+def test_two_updates_reading_the_same_change_record_it_once():
+	"""The nightly update and the one after a submit may read the same change at the same time (plain
+	SELECTs): whichever writes second finds the stage moved and writes no second history row."""
+	customer = customer_in(fresh_group())
+	bought(customer, days_ago=10)
+	assert stage_of(customer) == "Nurturing"
+	frappe.db.set_value("Customer Relationship", customer, "lifecycle_stage", "Prospect")
+	params = stages._params(None, customers=(customer,))
+	stale = stages.read_changes(params)
+	assert [(c[0], c[1], c[2]) for c in stale] == [(customer, "Prospect", "Nurturing")]
+
+	assert stages.update_stages([customer]) == 1  # the other run, first
+	assert stages.write_changes(stale, params["now"]) == 0
+	moves = frappe.get_all(
+		"Customer Stage Change",
+		filters={"customer": customer, "from_stage": "Prospect", "to_stage": "Nurturing"},
+		pluck="name",
+	)
+	# one from the first purchase, one from this move back and forth: none from the stale read
+	assert len(moves) == 2
+	assert stage_of(customer) == "Nurturing"
