@@ -5,12 +5,14 @@ from frappe import _
 from frappe.model.db_query import DatabaseQuery
 from frappe.query_builder import Criterion, DocType
 
+from crm_plus.access import can_read_money
+
 RELATIONSHIP = "Customer Relationship"
 
 
 def can_see_money(user: str | None = None) -> bool:
 	"""Amounts follow Customer Relationship's permlevel 1 (Accounts User, Sales Manager, CRM Manager)."""
-	return 1 in frappe.get_meta(RELATIONSHIP).get_permlevel_access("read", user=user)
+	return can_read_money(RELATIONSHIP, user)
 
 
 def check_access() -> None:

@@ -17,6 +17,7 @@ from frappe import _, _lt
 from frappe.desk.form import assign_to
 from frappe.utils import escape_html
 
+from crm_plus import access
 from crm_plus.lifecycle import responsible, stages
 
 ASSIGN_TODO, SEND_EMAIL, SET_STAGE, LOG_ONLY = "Assign ToDo", "Send Email", "Set Stage", "Log Only"
@@ -205,7 +206,7 @@ def can_read_money(user: str | None = None) -> bool:
 	Alert: CRM Manager, Sales Manager, Accounts User, System Manager)."""
 	if not user:
 		return False
-	return 1 in frappe.get_meta("Lifecycle Alert").get_permlevel_access("read", user=user)
+	return access.can_read_money("Lifecycle Alert", user)
 
 
 def _user_emails(users: list[str]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Max
 from frappe.utils import flt, formatdate, getdate
 
+from crm_plus.access import can_read_money
 from crm_plus.competitors import plans as competitor_plans
 from crm_plus.lifecycle.actions import assign
 from crm_plus.plans import formulas, kpis, money, schedule
@@ -234,7 +235,7 @@ def kpi_trend(plan: str) -> dict:
 	)
 	evaluations = list(dict.fromkeys((row.name, row.period_to) for row in rows))
 	position = {name: i for i, (name, _period_to) in enumerate(evaluations)}
-	amounts = 1 in frappe.get_meta("CRM Plan Evaluation").get_permlevel_access("read")
+	amounts = can_read_money("CRM Plan Evaluation")
 	series: dict[str, dict] = {}
 	for row in rows:
 		if money.is_money(row) and not amounts:

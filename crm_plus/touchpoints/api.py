@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, fmt_money, get_datetime, getdate
 
+from crm_plus.access import can_read_money
 from crm_plus.touchpoints.kinds import MANUAL_TYPES
 
 TIMELINE_FIELDS = [
@@ -43,17 +44,13 @@ def _check_customer(customer: str):
 		frappe.throw(_("Not permitted to read Customer {0}").format(customer), frappe.PermissionError)
 
 
-def _can_read_amounts(doctype: str) -> bool:
-	return 1 in frappe.get_meta(doctype).get_permlevel_access("read")
-
-
 @frappe.whitelist()
 def get_timeline(customer: str, start: int = 0, page_length: int = 20) -> list[dict]:
 	"""One customer's touchpoints, newest first, paginated; amounts only for those allowed to see them."""
 	_check_customer(customer)
 	if not frappe.has_permission("Customer Touchpoint", "read"):
 		frappe.throw(_("Not permitted to read Customer Touchpoints"), frappe.PermissionError)
-	fields = TIMELINE_FIELDS + (AMOUNT_FIELDS if _can_read_amounts("Customer Touchpoint") else [])
+	fields = TIMELINE_FIELDS + (AMOUNT_FIELDS if can_read_money("Customer Touchpoint") else [])
 	return frappe.get_list(
 		"Customer Touchpoint",
 		filters={"customer": customer},

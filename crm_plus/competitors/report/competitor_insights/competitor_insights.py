@@ -16,6 +16,7 @@ from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Count, DateFormat, Sum
 from pypika.terms import Field
 
+from crm_plus.access import can_read_money
 from crm_plus.charts import report_chart
 from crm_plus.competitors.rules import ASPECTS, top_exposed
 from crm_plus.insights import reports
@@ -45,7 +46,7 @@ def check_access():
 
 def can_read_amounts() -> bool:
 	"""Money follows the touchpoints' rule: permlevel 1 (Sales Manager, Accounts User, CRM Manager)."""
-	return 1 in frappe.get_meta("Customer Touchpoint").get_permlevel_access("read")
+	return can_read_money("Customer Touchpoint")
 
 
 def aspect_field(aspect: str) -> str:
