@@ -65,14 +65,28 @@ _touchpoint_events = {
 	"on_cancel": "crm_plus.touchpoints.events.on_cancel",
 	"on_trash": "crm_plus.touchpoints.events.on_trash",
 }
-doc_events = {doctype: _touchpoint_events for doctype in _SOURCE_DOCTYPES}
+doc_events = {doctype: dict(_touchpoint_events) for doctype in _SOURCE_DOCTYPES}
+# Feedback: a deleted delivery, invoice or issue lets go of its survey invitations
+for _doctype in ("Delivery Note", "Sales Invoice", "Issue"):
+	_events = doc_events.setdefault(_doctype, {})
+	_events["on_trash"] = [
+		*([_events["on_trash"]] if "on_trash" in _events else []),
+		"crm_plus.feedback.invitations.forget_reference",
+	]
 doc_events["Customer"] = {
 	"on_trash": "crm_plus.touchpoints.customer.on_trash",
 	"before_rename": "crm_plus.touchpoints.customer.before_rename",
 	"after_rename": "crm_plus.touchpoints.customer.after_rename",
 }
-# crm_plus's records never stop ERPNext from deleting a document or customer they point to
-ignore_links_on_delete = list(_CUSTOMER_RECORDS)
+# Adoption: a deleted user's scores (computed figures) go with them; granted rewards keep the user
+doc_events["User"] = {"on_trash": "crm_plus.adoption.scores.forget_user"}
+# Competitors: notes made from a lost deal keep their one-per-deal key when the competitor is renamed
+doc_events["Competitor"] = {"after_rename": "crm_plus.competitors.lost_deals.follow_rename"}
+# crm_plus's records never stop ERPNext from deleting a document, customer or user they point to
+ignore_links_on_delete = [*_CUSTOMER_RECORDS, "CRM Adoption Score"]
+# ERPNext's "Delete Company Transactions" deletes every record linked to the company: crm_plus's rules,
+# plans and relationships (account owner, stage) are set-up, not transactions
+company_data_to_be_ignored = ["Lifecycle Rule", "CRM Plan", "Customer Relationship"]
 # Lifecycle: closing the ToDo of a lifecycle alert resolves the alert
 doc_events["ToDo"] = {"on_update": "crm_plus.lifecycle.events.todo_on_update"}
 

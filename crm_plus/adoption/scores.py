@@ -151,3 +151,9 @@ def full_names(users: list[str]) -> dict[str, str]:
 	return dict(
 		frappe.get_all("User", filters={"name": ("in", users)}, fields=["name", "full_name"], as_list=True)
 	)
+
+
+def forget_user(doc, method=None):
+	"""A deleted user's adoption scores go with them: they are figures computed from the user's work, and
+	the next run of their program computes the leaderboard without them."""
+	frappe.db.delete("CRM Adoption Score", {"user": doc.name})

@@ -90,3 +90,29 @@ def make_notes(deal) -> dict:
 		"notes": existing_names,
 		"prefill": values,
 	}
+
+
+def follow_rename(doc, method=None, old_name=None, new_name=None, merge=False):
+	"""A lost deal's note is keyed by the competitor's name: a renamed competitor's notes get the new name
+	in their key, so asking again for the same deal makes no second note. Merged into a competitor that has
+	a note for the same deal already, the moved note keeps its text and leaves the key to that note."""
+	suffix = f"::{old_name}"
+	notes = [
+		note
+		for note in frappe.get_all(
+			NOTE_DOCTYPE,
+			filters={"competitor": new_name, "lost_deal": ("is", "set")},
+			fields=["name", "lost_deal"],
+		)
+		if note.lost_deal.endswith(suffix)
+	]
+	if not notes:
+		return
+	keys = {note.name: note.lost_deal[: -len(suffix)] + f"::{new_name}" for note in notes}
+	taken = set(
+		frappe.get_all(NOTE_DOCTYPE, filters={"lost_deal": ("in", list(keys.values()))}, pluck="lost_deal")
+	)
+	for name, key in keys.items():
+		frappe.db.set_value(
+			NOTE_DOCTYPE, name, "lost_deal", None if key in taken else key, update_modified=False
+		)

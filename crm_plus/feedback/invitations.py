@@ -243,3 +243,16 @@ def claim(invitation: int) -> bool:
 		{"now": now_datetime(), "answered": ANSWERED, "name": invitation},
 	)
 	return frappe.db._cursor.rowcount == 1
+
+
+def forget_reference(doc, method=None):
+	"""A deleted delivery, invoice or issue lets go of its survey invitations (their reference is cleared),
+	so ERPNext's deletion is not refused for them, and a new document that gets the same name (Frappe
+	reverts a naming series when its last document is deleted) can be surveyed in its own right."""
+	invitation = frappe.qb.DocType("Feedback Invitation")
+	(
+		frappe.qb.update(invitation)
+		.set(invitation.reference_doctype, None)
+		.set(invitation.reference_name, None)
+		.where((invitation.reference_doctype == doc.doctype) & (invitation.reference_name == doc.name))
+	).run()
