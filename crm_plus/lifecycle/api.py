@@ -37,8 +37,8 @@ def preview(rule: str) -> dict:
 	doc = frappe.get_doc("Lifecycle Rule", rule)
 	doc.check_permission("read")
 	# amounts of money only for those who may read them (permlevel 1 of Lifecycle Alert)
-	rows = engine.preview(doc, with_money=can_read_money(frappe.session.user))
-	return {"total": len(rows), "matches": rows[:PREVIEW_LIMIT]}
+	total, rows = engine.preview_page(doc, can_read_money(frappe.session.user), PREVIEW_LIMIT)
+	return {"total": total, "matches": rows}
 
 
 @frappe.whitelist(methods=["POST"])

@@ -23,6 +23,7 @@ from crm_plus.lifecycle import actions, stages
 from crm_plus.lifecycle.conditions import get_condition
 from crm_plus.lifecycle.conditions.base import DAILY, HOURLY
 from crm_plus.lifecycle.scope import in_tree, rule_scope
+from crm_plus.lifecycle.stage_rules import PROSPECT
 from crm_plus.touchpoints import chunks
 
 DEFAULT_CHUNK = 20000
@@ -173,19 +174,37 @@ def _listens_to_new_alerts() -> bool:
 	)
 
 
-def preview(rule, with_money: bool = True) -> list[dict]:
-	"""What ``run_rule`` would alert now, and why; writes nothing. Without ``with_money`` the amounts of
-	money are left out of the values and of the explanation."""
+def preview(rule, with_money: bool = True, limit: int | None = None) -> list[dict]:
+	"""What ``run_rule`` would alert now, and why, with each customer's stage; writes nothing. Without
+	``with_money`` the amounts of money are left out of the values and of the explanation."""
+	return preview_page(rule, with_money, limit)[1]
+
+
+def preview_page(rule, with_money: bool = True, limit: int | None = None) -> tuple[int, list[dict]]:
+	"""(how many customers match, the first ``limit`` of them as ``preview`` shows them)."""
 	rows = matches(rule)
-	if not with_money:
-		condition = get_condition(rule.condition)
-		for row in rows:
+	total, rows = len(rows), rows[:limit]
+	stage_of = (
+		dict(
+			frappe.get_all(
+				"Customer Relationship",
+				filters={"name": ("in", [row.customer for row in rows])},
+				fields=["name", "lifecycle_stage"],
+				as_list=True,
+			)
+		)
+		if rows
+		else {}
+	)
+	condition = get_condition(rule.condition)
+	for row in rows:
+		row.lifecycle_stage = stage_of.get(row.customer) or PROSPECT
+		if not with_money:
 			row.explanation = row.public_explanation
 			for key in condition.money:
 				row.pop(key, None)
-	for row in rows:
 		row.pop("public_explanation", None)
-	return rows
+	return total, rows
 
 
 def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> list[dict]:
@@ -193,6 +212,7 @@ def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) 
 	(``explanation``, with amounts; ``public_explanation``, without)."""
 	query, params = match_query(rule, chunk_start, chunk_end)
 	rows = frappe.db.sql(query, params, as_dict=True)
+	rows.sort(key=_customer)  # in customer order, as the batches of a run take them
 	condition = get_condition(rule.condition)
 	values = rule.parameter_values()
 	template, public = _(condition.template(True)), _(condition.template(False))
@@ -202,6 +222,10 @@ def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) 
 		row.explanation = template.format_map(row)
 		row.public_explanation = public.format_map(row) if public != template else row.explanation
 	return rows
+
+
+def _customer(row) -> str:
+	return row.customer
 
 
 def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> tuple[str, dict]:
@@ -238,6 +262,12 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 		where.append(in_tree("c.territory", "Territory", "rule_territory"))
 	if rule.min_lifetime_revenue:
 		where.append("coalesce(r.lifetime_revenue, 0) >= %(rule_min_revenue)s")
+	# the relationship only when the rule restricts by it: a primary-key lookup per matched customer
+	relationship = (
+		"left join `tabCustomer Relationship` r on r.name = m.customer"
+		if params["rule_stages"] or rule.min_lifetime_revenue
+		else ""
+	)
 	where.append(
 		"""not exists (select 1 from `tabLifecycle Alert` a
 			where a.rule = %(rule_name)s and a.customer = m.customer and a.matched_on > %(cooldown_from)s)"""
@@ -245,16 +275,16 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 	# The condition's aggregate runs once, over its own index, and only the customers it matched are looked
 	# up (straight_join). Left to itself, MariaDB re-runs a grouped condition once per customer ("lateral
 	# derived", split_materialized) or groups it through a temporary table instead of streaming it from its
-	# index: both several times slower on a large site.
+	# index: both several times slower on a large site. Only the condition's own values come back (no name,
+	# no stage: ``preview`` adds the stage for the rows it shows), sorted in Python, which is cheaper than
+	# a sort in the database.
 	query = f"""
 		set statement optimizer_switch = 'split_materialized=off' for
-		select straight_join m.*, c.customer_name,
-			coalesce(nullif(r.lifecycle_stage, ''), 'Prospect') as lifecycle_stage
+		select straight_join m.*
 		from ({condition.sql}) m
 		join `tabCustomer` c on c.name = m.customer
-		left join `tabCustomer Relationship` r on r.name = m.customer
+		{relationship}
 		where {" and ".join(where)}
-		order by m.customer
 		"""
 	return query, params
 

@@ -19,7 +19,8 @@ CONDITION = Condition(
 		Parameter("days", _("Days"), default=7, minimum=1),
 	),
 	sql=f"""
-		select c.name as customer, coalesce(f.followups, 0) as followups, f.last_followup
+		select c.name as customer, coalesce(f.followups, 0) as followups,
+			cast(f.last_followup as char) as last_followup
 		from `tabCustomer` c
 		left join (
 			select tp.customer, count(*) as followups, max(tp.posting_date) as last_followup

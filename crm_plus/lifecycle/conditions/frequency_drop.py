@@ -15,8 +15,9 @@ CONDITION = Condition(
 		Parameter("days", _("Days"), default=90, minimum=1),
 	),
 	sql=f"""
-		select p.customer, p.current_count, p.previous_count,
-			round((p.previous_count - p.current_count) * 100 / p.previous_count) as drop_percent
+		select p.customer, cast(p.current_count as signed) as current_count,
+			cast(p.previous_count as signed) as previous_count,
+			cast(round((p.previous_count - p.current_count) * 100 / p.previous_count) as signed) as drop_percent
 		from (
 			select si.customer,
 				sum(case when si.posting_date > date_sub(%(today)s, interval %(days)s day)

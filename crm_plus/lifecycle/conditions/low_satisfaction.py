@@ -20,7 +20,7 @@ CONDITION = Condition(
 	sql=f"""
 		select fr.customer, max(fr.name) as response,
 			round(min(fr.csat), 1) as csat, max(coalesce(fr.nps_category, '')) as nps_category,
-			date(max(fr.submitted_on)) as submitted_on
+			cast(date(max(fr.submitted_on)) as char) as submitted_on
 		from `tabFeedback Response` fr
 		join (
 			select last.customer, max(last.submitted_on) as submitted_on

@@ -15,7 +15,7 @@ CONDITION = Condition(
 	parameters=(Parameter("days", _("Days"), default=60, minimum=1),),
 	sql=f"""
 		select si.customer,
-			max(si.posting_date) as last_purchase,
+			cast(max(si.posting_date) as char) as last_purchase,
 			datediff(%(today)s, max(si.posting_date)) as days_since,
 			substring(max(concat(si.posting_date, si.name)), 11) as invoice
 		from `tabSales Invoice` si force index (crm_plus_customer_history)

@@ -25,7 +25,7 @@ CONDITION = Condition(
 	sql=f"""
 		select si.customer,
 			count(*) as invoices,
-			round(sum({_BASE_OUTSTANDING}), 2) as overdue_amount,
+			cast(round(sum({_BASE_OUTSTANDING}), 2) as char) as overdue_amount,
 			datediff(%(today)s, min(si.due_date)) as days_overdue,
 			substring_index(min(concat(si.due_date, '|', si.name)), '|', -1) as invoice
 		from `tabSales Invoice` si force index (crm_plus_unpaid_by_customer)
