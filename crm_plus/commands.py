@@ -47,7 +47,7 @@ def backfill(context, chunk, restart):
 @crm_plus.command("reconcile")
 @pass_context
 def reconcile(context):
-	"""Heal touchpoints (missing, cancelled, overdue) and refresh every relationship."""
+	"""Heal touchpoints (missing, cancelled, changed, overdue) and refresh every relationship."""
 	import frappe
 
 	from crm_plus.touchpoints.reconcile import reconcile as run

@@ -62,6 +62,7 @@ has_permission = {
 # Document Events: ERPNext sales, billing and collections become customer touchpoints
 _touchpoint_events = {
 	"on_submit": "crm_plus.touchpoints.events.on_submit",
+	"on_update_after_submit": "crm_plus.touchpoints.events.on_update_after_submit",
 	"on_cancel": "crm_plus.touchpoints.events.on_cancel",
 	"on_trash": "crm_plus.touchpoints.events.on_trash",
 }

@@ -10,7 +10,7 @@ through. The daily reconciliation (``reconcile.py``) heals whatever a failed han
 import frappe
 from frappe import _
 
-from crm_plus.touchpoints import recorder
+from crm_plus.touchpoints import recorder, relationship
 from crm_plus.touchpoints.sources import get_source
 
 SAVEPOINT = "crm_plus_touchpoint"
@@ -24,6 +24,24 @@ def on_submit(doc, method=None):
 def on_cancel(doc, method=None):
 	if get_source(doc.doctype):
 		_safely(recorder.cancel, doc)
+
+
+def on_update_after_submit(doc, method=None):
+	"""A submitted document changed (ERPNext's Update Items): its active touchpoints take the new values. Like on_cancel it runs even with touchpoints disabled: it writes no
+	touchpoint, it only keeps those already written true."""
+	if get_source(doc.doctype):
+		_safely(update, doc)
+
+
+def update(doctype: str, names, customers) -> int:
+	"""Rewrite the touchpoints of ``names`` whose values differ from their documents' (idempotent: a
+	second save changes nothing); the customers' figures are refreshed only when one changed."""
+	if not customers:
+		return 0
+	changed = get_source(doctype).update(names=names)
+	if changed:
+		relationship.refresh_later(customers)
+	return changed
 
 
 def on_trash(doc, method=None):

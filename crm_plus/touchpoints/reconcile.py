@@ -3,6 +3,8 @@
 - submitted source documents with no touchpoint get one (the same select the live hook runs);
 - touchpoints whose source was cancelled become Cancelled, those whose source was deleted are removed
   (its name may be reused);
+- active touchpoints whose values no longer match their source (a document changed after its submit,
+  e.g. by ERPNext's Update Items, while the live event failed) are corrected;
 - invoices unpaid past their due date get their "Overdue" touchpoint (ERPNext marks them Overdue with a
   raw UPDATE, so no document event ever fires for it);
 - every customer's relationship figures are recomputed (overdue amounts and the 90-day window move
@@ -15,7 +17,7 @@ from frappe.utils import getdate, now_datetime
 
 from crm_plus.touchpoints import chunks, relationship
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
-from crm_plus.touchpoints.sources import SOURCES, overdue_invoices, write_selected
+from crm_plus.touchpoints.sources import SOURCES, correct, overdue_invoices, stale, write_selected
 
 
 def daily():
@@ -33,7 +35,7 @@ def reconcile(as_of=None, overdue: bool = True, refresh: bool = True, chunk: int
 	A range of document names per chunk, at READ COMMITTED: non-locking reads of ERPNext's tables, writes
 	into Customer Touchpoint only, a commit per chunk (see ``chunks.py``)."""
 	as_of = getdate(as_of)
-	counts = {"deleted": 0, "cancelled": 0, "missing": 0, "overdue": 0}
+	counts = {"deleted": 0, "cancelled": 0, "missing": 0, "corrected": 0, "overdue": 0}
 	with chunks.read_committed():
 		for source in SOURCES.values():
 			for start, end in chunks.name_ranges(source.doctype, chunk):
@@ -41,6 +43,8 @@ def reconcile(as_of=None, overdue: bool = True, refresh: bool = True, chunk: int
 				counts["deleted"] += _forget_deleted(source.doctype, start, end)
 				counts["cancelled"] += _cancel_cancelled(source.doctype, start, end)
 				counts["missing"] += write_selected(source.select(start=start, end=end))
+				# a plain SELECT brings out the rows that differ; a batched UPDATE of those rows only
+				counts["corrected"] += correct(stale(source.select(start=start, end=end)))
 				chunks.commit()
 		if overdue:
 			for start, end in chunks.name_ranges("Sales Invoice", chunk):

@@ -10,6 +10,10 @@ The unique key (reference_doctype, reference_name, touchpoint_type, customer) ma
 for the same event impossible: a handler called twice, or a job run twice, writes nothing twice. Rows are
 read with plain SELECTs and written with ``insert_rows``: by live events in the document's transaction,
 by bulk jobs a chunk at a time (see ``chunks.py``), so a job never locks what billing writes.
+
+A document ERPNext still lets users change after its submit (Update Items) moves its touchpoint's
+values (``SYNCED``): ``stale`` compares the stored touchpoints with the same select and
+``correct`` rewrites those that differ, from the live event and from the daily reconciliation.
 """
 
 from collections.abc import Callable, Iterable
@@ -19,6 +23,7 @@ import frappe
 from frappe.query_builder import Case, DocType
 from frappe.query_builder.custom import ConstantColumn
 from frappe.query_builder.functions import Coalesce, GroupConcat, Max, Now, Sum
+from frappe.utils import now_datetime
 from pypika.terms import LiteralValue, NullValue
 
 from crm_plus.touchpoints import chunks
@@ -125,6 +130,14 @@ class Source:
 	def rows(self, **narrow) -> list[tuple]:
 		"""The touchpoint rows of the selected documents, read with a plain (non-locking) SELECT."""
 		return [tuple(row) for row in self.select(**narrow).run()]
+
+	def update(self, **narrow) -> int:
+		"""Bring the active touchpoints of the selected documents up to date with them, in the caller's
+		transaction (live events: a document changed after its submit); returns how many changed.
+
+		The event's document is locked by its own save, so what this selects is the newest truth: the rows
+		are written whatever the touchpoint holds meanwhile (no ``modified`` check, see ``correct``)."""
+		return correct(stale(self.select(**narrow)), checked=False)
 
 
 def _quotation(t):
@@ -481,3 +494,81 @@ def _retrying(write):
 			if attempt == ATTEMPTS - 1 or not frappe.db.is_duplicate_entry(e):
 				raise
 	return 0
+
+
+# What a later change of the source document may move in its touchpoint, and what a correction writes:
+# the values the touchpoint takes from its source and staff cannot edit by hand (``SOURCE_FIELDS`` of the
+# Customer Touchpoint doctype, less its key columns): ERPNext's Update Items changes a submitted Sales
+# Order's or Quotation's grand total. Never the key (reference, type, customer), the status (cancel and
+# reconciliation decide it) or the record's creation; nor the summary, channel, direction, user or company,
+# which staff may edit on a recorded touchpoint (a correction would undo their edit every night).
+SYNCED = ("posting_date", "currency", "amount", "base_amount")
+AMOUNTS = frozenset({"amount", "base_amount"})
+# rows per UPDATE of ``correct``
+CORRECT_BATCH = 500
+
+
+def stale(query) -> list[tuple]:
+	"""The active touchpoints whose ``SYNCED`` values differ from what ``query`` (a source's select, in
+	``COLUMNS`` order) yields now: ``(name, modified, *values)`` rows carrying the values to write.
+
+	One plain (non-locking) SELECT of the source rows joined to crm_plus's table on the unique key; only the
+	rows that differ leave the database. Amounts are compared at the touchpoint's own precision (an
+	``INSERT`` rounds them to it, so a computed amount such as a Dunning's base amount never equals it
+	exactly) and travel as text, which a float would blur; text is compared byte for byte, so a change of
+	case or of trailing spaces counts too."""
+	select, params = query.walk()
+	scale = ",".join(frappe.db.type_map["Currency"][1:])  # "21,9"
+
+	def value(column):
+		return f"cast(s.`{column}` as decimal({scale}))" if column in AMOUNTS else f"s.`{column}`"
+
+	def differs(column):
+		if column in AMOUNTS:
+			return f"not (tp.`{column}` <=> {value(column)})"
+		return f"not (cast(tp.`{column}` as binary) <=> cast(s.`{column}` as binary))"
+
+	values = ", ".join(f"cast({value(c)} as char)" if c in AMOUNTS else value(c) for c in SYNCED)
+	return [
+		tuple(row)
+		for row in frappe.db.sql(
+			f"""select tp.name, tp.modified, {values}
+			from ({select}) s
+			join `tabCustomer Touchpoint` tp
+				on tp.reference_doctype = s.reference_doctype and tp.reference_name = s.reference_name
+				and tp.touchpoint_type = s.touchpoint_type and tp.customer = s.customer
+			where tp.status = %(crm_plus_active)s and ({" or ".join(differs(c) for c in SYNCED)})""",  # nosemgrep: columns are SYNCED, the select is a source's, its values bound
+			{**params, "crm_plus_active": ACTIVE},
+		)
+	]
+
+
+def correct(rows: list[tuple], checked: bool = True) -> int:
+	"""Write ``stale``'s values into their touchpoints, a batch of rows per UPDATE (by primary key: it locks
+	those touchpoint rows only); returns how many were corrected.
+
+	``checked``: a row is written only if its touchpoint is still as it was read (same ``modified``), so a
+	bulk job never puts back older values over those a live event wrote after the job's read; that
+	touchpoint is left to the live event (or to the next run)."""
+	corrected = 0
+	for batch in _corrections(rows):
+		when = " ".join(["when %s then %s"] * len(batch))
+		sets = ", ".join(f"`{column}` = case name {when} end" for column in SYNCED)
+		values = [v for i in range(2, 2 + len(SYNCED)) for row in batch for v in (row[0], row[i])]
+		where = f"name in ({', '.join(['%s'] * len(batch))})"
+		keys = [row[0] for row in batch]
+		if checked:
+			where += f" and (name, modified) in ({', '.join(['(%s, %s)'] * len(batch))})"
+			keys += [v for row in batch for v in row[:2]]
+		frappe.db.sql(
+			f"update `tabCustomer Touchpoint` set {sets}, modified = %s where {where}",  # nosemgrep: columns are SYNCED, values bound
+			[*values, now_datetime(), *keys],
+		)
+		corrected += frappe.db._cursor.rowcount
+	return corrected
+
+
+def _corrections(rows: list[tuple]):
+	"""``CORRECT_BATCH`` rows at a time (short rows: a date, a currency and two amounts)."""
+	for start in range(0, len(rows), CORRECT_BATCH):
+		yield rows[start : start + CORRECT_BATCH]
