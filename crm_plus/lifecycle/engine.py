@@ -14,6 +14,7 @@ long queue: more RQ workers, more throughput.
 
 import json
 from collections.abc import Callable
+from string import Formatter
 
 import frappe
 from frappe import _
@@ -129,8 +130,10 @@ def run_rule(
 			fields=["name", "customer", "facts", "matched_values"],
 			order_by="name asc",
 		)
-		for alert in new:
-			row = by_customer[alert.customer]
+		matched = [by_customer[alert.customer] for alert in new]
+		# the text with amounts only where it goes out (an e-mail to a reader of amounts)
+		explain(rule, matched, with_money=rule.action == actions.SEND_EMAIL)
+		for alert, row in zip(new, matched, strict=True):
 			alert.explanation, alert.public_explanation = row.explanation, row.public_explanation
 		announce(new)
 		actions.apply(rule, new)
@@ -197,10 +200,10 @@ def preview_page(rule, with_money: bool = True, limit: int | None = None) -> tup
 		else {}
 	)
 	condition = get_condition(rule.condition)
+	explain(rule, rows, with_money)
 	for row in rows:
 		row.lifecycle_stage = stage_of.get(row.customer) or PROSPECT
 		if not with_money:
-			row.explanation = row.public_explanation
 			for key in condition.money:
 				row.pop(key, None)
 		row.pop("public_explanation", None)
@@ -208,20 +211,53 @@ def preview_page(rule, with_money: bool = True, limit: int | None = None) -> tup
 
 
 def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) -> list[dict]:
-	"""Customers the rule matches now (cooldown honoured), each with the values and the explanation
-	(``explanation``, with amounts; ``public_explanation``, without)."""
+	"""Customers the rule matches now (cooldown honoured), each with the condition's values and the
+	explanation without amounts (``public_explanation``, which the alert stores). ``explain`` adds the one
+	with amounts to the rows that need it (a preview, an e-mail)."""
 	query, params = match_query(rule, chunk_start, chunk_end)
 	rows = frappe.db.sql(query, params, as_dict=True)
 	rows.sort(key=_customer)  # in customer order, as the batches of a run take them
 	condition = get_condition(rule.condition)
-	values = rule.parameter_values()
-	template, public = _(condition.template(True)), _(condition.template(False))
+	public = _bind(_(condition.template(False)), rule.parameter_values(), rows)
 	for row in rows:
-		for key, value in values.items():  # the row's own values win over parameters of the same name
-			row.setdefault(key, value)
-		row.explanation = template.format_map(row)
-		row.public_explanation = public.format_map(row) if public != template else row.explanation
+		row.public_explanation = public.format_map(row)
 	return rows
+
+
+def explain(rule, rows: list[dict], with_money: bool = True) -> None:
+	"""Set ``explanation`` on matched rows: with amounts when ``with_money``, else the public text."""
+	condition = get_condition(rule.condition)
+	if not with_money or not condition.money:
+		for row in rows:
+			row.explanation = row.public_explanation
+		return
+	template = _bind(_(condition.template(True)), rule.parameter_values(), rows)
+	for row in rows:
+		row.explanation = template.format_map(row)
+
+
+def _bind(template: str, parameters: dict, rows: list[dict]) -> str:
+	"""The template with the rule's parameters written in (a row's own value of the same name wins), so
+	each row is formatted with its own values only."""
+	columns = set(rows[0]) if rows else set()
+	parts = []
+	for literal, field, spec, conversion in Formatter().parse(template):
+		parts.append(_brace(literal))
+		if field is None:
+			continue
+		if field in parameters and field not in columns:
+			value = parameters[field]
+			value = repr(value) if conversion == "r" else str(value) if conversion == "s" else value
+			parts.append(_brace(format(value, spec or "")))
+		else:
+			parts.append(
+				"{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+			)
+	return "".join(parts)
+
+
+def _brace(text: str) -> str:
+	return text.replace("{", "{{").replace("}", "}}")
 
 
 def _customer(row) -> str:
@@ -281,7 +317,7 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 	query = f"""
 		set statement optimizer_switch = 'split_materialized=off' for
 		select straight_join m.*
-		from ({condition.sql}) m
+		from ({condition.query(rule.company, values)}) m
 		join `tabCustomer` c on c.name = m.customer
 		{relationship}
 		where {" and ".join(where)}

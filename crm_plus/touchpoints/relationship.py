@@ -33,8 +33,12 @@ FIGURES = (
 	"invoice_count",
 	"first_purchase_date",
 	"last_purchase_date",
+	"last_invoice",
 	"outstanding_amount",
 	"overdue_amount",
+	"overdue_invoices",
+	"oldest_unpaid_due_date",
+	"oldest_unpaid_invoice",
 	"last_touchpoint_date",
 	"touchpoints_90d",
 	"last_payment_date",
@@ -153,8 +157,12 @@ def _refresh(params: dict, as_of) -> int:
 				int(b.get("invoices") or 0),
 				b.get("first_purchase"),
 				b.get("last_purchase"),
+				b.get("last_invoice"),
 				flt(b.get("outstanding")),
 				flt(b.get("overdue")),
+				int(b.get("overdue_invoices") or 0),
+				b.get("oldest_due"),
+				b.get("oldest_due_invoice"),
 				a.get("last_contact"),
 				int(a.get("recent") or 0),
 				a.get("last_payment"),
@@ -202,9 +210,16 @@ def _billing(params) -> dict:
 				sum(case when si.is_return = 0 then 1 else 0 end) as invoices,
 				min(case when si.is_return = 0 then si.posting_date end) as first_purchase,
 				max(case when si.is_return = 0 then si.posting_date end) as last_purchase,
+				substring(max(case when si.is_return = 0 then concat(si.posting_date, si.name) end), 11)
+					as last_invoice,
 				sum({outstanding}) as outstanding,
 				sum(case when si.is_return = 0 and si.outstanding_amount > 0 and si.due_date < %(today)s
-					then {outstanding} else 0 end) as overdue
+					then {outstanding} else 0 end) as overdue,
+				sum(case when si.is_return = 0 and si.outstanding_amount > 0 and si.due_date < %(today)s
+					then 1 else 0 end) as overdue_invoices,
+				min(case when si.is_return = 0 and si.outstanding_amount > 0 then si.due_date end) as oldest_due,
+				substring_index(min(case when si.is_return = 0 and si.outstanding_amount > 0
+					then concat(si.due_date, '|', si.name) end), '|', -1) as oldest_due_invoice
 			from `tabSales Invoice` si
 			where si.docstatus = 1 {_in("si.customer", params)}
 			group by si.customer

@@ -239,3 +239,64 @@ def test_a_rule_on_stages_group_or_territory_of_few_customers_reads_only_theirs(
 			frappe.cache.set_value(relationship.COMPLETE_SINCE, before)
 		else:
 			relationship.forget_complete()
+
+
+def _overdue_invoice(customer, due_days_ago, rate):
+	si = bought(customer, days_ago=due_days_ago + 30, rate=rate, do_not_submit=True)
+	si.payment_schedule = []
+	si.due_date = add_days(nowdate(), -due_days_ago)
+	si.save()
+	si.submit()
+	return si
+
+
+def test_rules_for_every_company_read_the_relationship_figures_and_match_alike():
+	"""No purchase and overdue, for every company, read the customers' relationship figures; a rule for one
+	company aggregates its invoices. On the same customers both find the same matches and explain them by
+	the same invoice and days."""
+	from crm_plus.lifecycle.conditions import get_condition
+
+	group = fresh_group()
+	quiet, recent, returned, late, later, paid = (customer_in(group) for _i in range(6))
+	bought(quiet, days_ago=90)
+	last = bought(quiet, days_ago=61)
+	bought(recent, days_ago=70)
+	bought(recent, days_ago=3)
+	old = bought(returned, days_ago=80)
+	create_sales_invoice(
+		customer=returned, is_return=1, return_against=old.name, qty=-1, rate=100, posting_date=nowdate()
+	)
+	_overdue_invoice(late, 31, 200)
+	oldest = _overdue_invoice(later, 50, 300)
+	_overdue_invoice(later, 40, 400)
+	_overdue_invoice(paid, 60, 100).cancel()
+
+	for condition, parameters in (("no_purchase", {"days": 60}), ("overdue_invoice", {"days": 30})):
+		per_company = make_rule(group, condition, parameters)
+		every_company = make_rule(group, condition, parameters, company=None)
+		assert get_condition(condition).query(None, parameters) == get_condition(condition).figures_sql
+		by_figures, by_invoices = matched(every_company), matched(per_company)
+		assert set(by_figures) == set(by_invoices)
+		for customer, row in by_figures.items():
+			keys = ("invoice", "days_since") if condition == "no_purchase" else ("invoice", "days_overdue")
+			assert [row[k] for k in keys] == [by_invoices[customer][k] for k in keys]
+
+	no_purchase = matched(make_rule(group, "no_purchase", {"days": 60}, company=None))
+	assert set(no_purchase) == {quiet, returned, late, later}  # the late payers bought 61+ days ago too
+	assert no_purchase[quiet].explanation == f"61 days since last invoice {last.name}"
+	overdue = matched(make_rule(group, "overdue_invoice", {"days": 30}, company=None))
+	# every invoice here is unpaid (the buyers' too); the cancelled one is not
+	assert {late, later} <= set(overdue) and paid not in overdue
+	assert (overdue[later].invoice, overdue[later].days_overdue, overdue[later].invoices) == (
+		oldest.name,
+		50,
+		2,
+	)
+	# a minimum applies to each invoice: the invoices themselves are read, even for every company
+	assert (
+		get_condition("overdue_invoice").query(None, {"min_amount": 350})
+		== get_condition("overdue_invoice").sql
+	)
+	assert set(
+		matched(make_rule(group, "overdue_invoice", {"days": 30, "min_amount": 350}, company=None))
+	) == {later}  # only its 400 invoice is as large

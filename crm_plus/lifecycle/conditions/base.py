@@ -102,6 +102,12 @@ class Condition:
 	# read amounts; ``public_explanation`` is the template without them (defaults to ``explanation``)
 	money: tuple[str, ...] = ()
 	public_explanation: str = ""
+	# The same match read from the customers' relationship figures (``touchpoints/relationship.py``: kept by
+	# every document's event and refreshed for every customer by the nightly job just before the rules), in
+	# place of ``sql``'s aggregate over ERPNext's tables. Those figures cover every company, so ``sql`` runs
+	# when the rule names a company, or gives one of the ``figures_unless`` parameters (a per-invoice test).
+	figures_sql: str = ""
+	figures_unless: tuple[str, ...] = ()
 
 	def parameter(self, name: str) -> Parameter | None:
 		return next((p for p in self.parameters if p.name == name), None)
@@ -117,6 +123,12 @@ class Condition:
 
 	def explain(self, values: dict, row: dict, template: str | None = None) -> str:
 		return (template or self.explanation).format(**values, **row)
+
+	def query(self, company: str | None, values: dict) -> str:
+		"""The SQL that matches for a rule of this company (None: every company) and these parameters."""
+		if self.figures_sql and not company and not any(values.get(p) for p in self.figures_unless):
+			return self.figures_sql
+		return self.sql
 
 	def template(self, with_money: bool) -> str:
 		"""The explanation template for a reader who may (or may not) read amounts."""

@@ -4,9 +4,13 @@ Overdue: a submitted, non-return Sales Invoice with an outstanding amount and a 
 days ago; the minimum applies to each invoice's outstanding amount in company currency (none, or one of 0,
 is folded away before the scan).
 
-Reads crm_plus's covering index of unpaid invoices in customer order (see ``install.py``): each customer's
-invoices are aggregated as the scan passes them, where MariaDB would otherwise group 90,000 customers of a
-million invoices through a temporary table (twice as slow).
+A rule for every company without a minimum reads the customer's relationship figures instead: its
+oldest unpaid invoice decides, and the explanation counts every invoice past due (with the amount), not
+only those more than N days late.
+
+Otherwise reads crm_plus's covering index of unpaid invoices in customer order (see ``install.py``): each
+customer's invoices are aggregated as the scan passes them, where MariaDB would otherwise group 90,000
+customers of a million invoices through a temporary table (twice as slow).
 """
 
 from crm_plus.lifecycle.conditions.base import Condition, Parameter, _, in_chunk, in_company
@@ -40,4 +44,15 @@ CONDITION = Condition(
 	),
 	money=("overdue_amount", "min_amount"),
 	public_explanation=_("Invoice {invoice} overdue by {days_overdue} days ({invoices} overdue)"),
+	# a rule for every company without a minimum reads the relationship: its oldest unpaid invoice decides
+	# (overdue by more than N days), its overdue invoices and amount (all past due) explain
+	figures_sql=f"""
+		select r.customer, r.overdue_invoices as invoices,
+			cast(round(r.overdue_amount, 2) as char) as overdue_amount,
+			datediff(%(today)s, r.oldest_unpaid_due_date) as days_overdue, r.oldest_unpaid_invoice as invoice
+		from `tabCustomer Relationship` r
+		where r.oldest_unpaid_due_date < date_sub(%(today)s, interval %(days)s day)
+			and {in_chunk("r.customer")}
+	""",
+	figures_unless=("min_amount",),
 )

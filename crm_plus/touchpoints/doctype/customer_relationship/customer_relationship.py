@@ -29,14 +29,18 @@ class CustomerRelationship(Document):
 		health_score: DF.Int
 		insights_computed_on: DF.Datetime | None
 		invoice_count: DF.Int
+		last_invoice: DF.Link | None
 		last_payment_date: DF.Date | None
 		last_purchase_date: DF.Date | None
 		last_touchpoint_date: DF.Date | None
 		lifecycle_stage: DF.Literal["", "Prospect", "Nurturing", "Maintenance", "At Risk", "Churned"]
 		lifetime_revenue: DF.Currency
 		monetary_score: DF.Int
+		oldest_unpaid_due_date: DF.Date | None
+		oldest_unpaid_invoice: DF.Link | None
 		outstanding_amount: DF.Currency
 		overdue_amount: DF.Currency
+		overdue_invoices: DF.Int
 		purchases_current_period: DF.Int
 		purchases_previous_period: DF.Int
 		recency_score: DF.Int
