@@ -20,6 +20,15 @@ def matched(rule) -> dict:
 	return {row.customer: row for row in engine.preview(rule)}
 
 
+def _overdue_invoice(customer, due_days_ago, rate):
+	si = bought(customer, days_ago=due_days_ago + 30, rate=rate, do_not_submit=True)
+	si.payment_schedule = []
+	si.due_date = add_days(nowdate(), -due_days_ago)
+	si.save()
+	si.submit()
+	return si
+
+
 def test_no_purchase_boundaries_59_60_61_days():
 	group = fresh_group()
 	by_age = {}
@@ -110,17 +119,9 @@ def test_invoice_overdue_by_more_than_n_days_with_minimum_amount():
 	group = fresh_group()
 	late, late_small, on_time = customer_in(group), customer_in(group), customer_in(group)
 
-	def overdue_invoice(customer, due_days_ago, rate):
-		si = bought(customer, days_ago=due_days_ago + 30, rate=rate, do_not_submit=True)
-		si.payment_schedule = []
-		si.due_date = add_days(nowdate(), -due_days_ago)
-		si.save()
-		si.submit()
-		return si
-
-	si = overdue_invoice(late, 40, 2000)
-	overdue_invoice(late_small, 45, 100)
-	overdue_invoice(on_time, 30, 5000)  # exactly 30 days: not *more* than 30
+	si = _overdue_invoice(late, 40, 2000)
+	_overdue_invoice(late_small, 45, 100)
+	_overdue_invoice(on_time, 30, 5000)  # exactly 30 days: not *more* than 30
 
 	assert set(matched(make_rule(group, "overdue_invoice", {"days": 30}))) == {late, late_small}
 	found = matched(make_rule(group, "overdue_invoice", {"days": 30, "min_amount": 1000}))
@@ -239,15 +240,6 @@ def test_a_rule_on_stages_group_or_territory_of_few_customers_reads_only_theirs(
 			frappe.cache.set_value(relationship.COMPLETE_SINCE, before)
 		else:
 			relationship.forget_complete()
-
-
-def _overdue_invoice(customer, due_days_ago, rate):
-	si = bought(customer, days_ago=due_days_ago + 30, rate=rate, do_not_submit=True)
-	si.payment_schedule = []
-	si.due_date = add_days(nowdate(), -due_days_ago)
-	si.save()
-	si.submit()
-	return si
 
 
 def test_rules_for_every_company_read_the_relationship_figures_and_match_alike():
