@@ -80,6 +80,8 @@ doc_events["Customer"] = {
 	"after_rename": "crm_plus.touchpoints.customer.after_rename",
 }
 # Adoption: a deleted user's scores (computed figures) go with them; granted rewards keep the user
+# Relationships: a payment unlinked from its invoices leaves them unpaid again
+doc_events["Unreconcile Payment"] = {"on_submit": "crm_plus.touchpoints.events.on_unreconcile"}
 doc_events["User"] = {"on_trash": "crm_plus.adoption.scores.forget_user"}
 # Competitors: notes made from a lost deal keep their one-per-deal key when the competitor is renamed
 doc_events["Competitor"] = {"after_rename": "crm_plus.competitors.lost_deals.follow_rename"}

@@ -72,3 +72,15 @@ def _safely(handler, doc):
 		)
 	else:
 		frappe.db.release_savepoint(SAVEPOINT)
+
+
+def on_unreconcile(doc, method=None):
+	"""ERPNext's Unreconcile Payment unlinks a payment from invoices, which are unpaid again: the customers'
+	figures (outstanding, overdue, oldest unpaid invoice) are refreshed after the commit, as after a
+	payment, instead of waiting for the nightly refresh. Never stops the unreconciliation."""
+	try:
+		relationship.refresh_later(
+			{row.party for row in doc.get("allocations") or [] if row.party_type == "Customer"}
+		)
+	except Exception:
+		frappe.log_error(title=_("crm_plus could not refresh the customers of {0}").format(doc.name))

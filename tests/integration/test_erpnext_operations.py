@@ -6,13 +6,13 @@ from datetime import date
 
 import frappe
 import pytest
-from frappe.utils import nowdate
+from frappe.utils import flt, nowdate
 
 from crm_plus.adoption import scores
 from crm_plus.competitors import api as competitor_api
 from crm_plus.lifecycle import engine
 from tests.integration.competitor_helpers import lost_quotation, make_competitor
-from tests.integration.factories import invoice, log_touchpoint, make_customer, make_user
+from tests.integration.factories import invoice, log_touchpoint, make_customer, make_user, pay, relationship
 from tests.integration.feedback_helpers import invite, make_survey
 from tests.integration.lifecycle_helpers import backdate_customer, customer_in, fresh_group, make_rule
 
@@ -213,3 +213,24 @@ def test_merging_competitors_with_notes_on_the_same_deal_keeps_both_texts():
 		"Competitor Note", filters={"quotation": quotation.name}, fields=["competitor", "lost_deal"]
 	)
 	assert sorted((n.competitor, bool(n.lost_deal)) for n in notes) == [(second, False), (second, True)]
+
+
+def test_unreconciling_a_payment_leaves_the_customer_owing_again_at_once():
+	customer = make_customer()
+	si = invoice(customer, rate=100)
+	payment = pay(si)
+	assert flt(relationship(customer).outstanding_amount) == 0
+
+	unreconcile = frappe.get_doc(
+		{
+			"doctype": "Unreconcile Payment",
+			"company": payment.company,
+			"voucher_type": "Payment Entry",
+			"voucher_no": payment.name,
+		}
+	)
+	unreconcile.add_references()
+	unreconcile.save().submit()
+
+	assert flt(frappe.db.get_value("Sales Invoice", si.name, "outstanding_amount")) == 100
+	assert flt(relationship(customer).outstanding_amount) == 100
