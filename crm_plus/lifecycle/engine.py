@@ -177,10 +177,10 @@ def _listens_to_new_alerts() -> bool:
 	)
 
 
-def preview(rule, with_money: bool = True, limit: int | None = None) -> list[dict]:
+def preview(rule, with_money: bool = True) -> list[dict]:
 	"""What ``run_rule`` would alert now, and why, with each customer's stage; writes nothing. Without
 	``with_money`` the amounts of money are left out of the values and of the explanation."""
-	return preview_page(rule, with_money, limit)[1]
+	return preview_page(rule, with_money)[1]
 
 
 def preview_page(rule, with_money: bool = True, limit: int | None = None) -> tuple[int, list[dict]]:
