@@ -59,6 +59,10 @@ has_permission = {
 	"Feedback Invitation": "crm_plus.feedback.permissions.has_permission",
 }
 
+# Amounts at permlevel 1 cannot be found by filtering, sorting or grouping on them, through any API
+# (Frappe v16 refuses this itself; v15 lets it through)
+before_request = ["crm_plus.access.guard_list_request"]
+
 # Document Events: ERPNext sales, billing and collections become customer touchpoints
 _touchpoint_events = {
 	"on_submit": "crm_plus.touchpoints.events.on_submit",

@@ -1,24 +1,19 @@
 """Row permissions: a note about a customer is visible only to those who can read that customer.
 
-Notes without a customer are visible to everyone with read access to Competitor Note. User Permissions
-on Customer are applied by Frappe itself (the note links to Customer); these hooks add the role rule and
-documents shared with the user.
-"""
+Notes without a customer are visible to everyone with read access to Competitor Note; a note about a
+customer only to those who may read that customer as the Customer list gives them (role, User Permissions
+on Customer, Territory or Customer Group, shared customers)."""
 
 import frappe
 
+from crm_plus.access import readable_customers
+
 
 def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	user = user or frappe.session.user
-	# role access only: without a document, has_permission would also say yes for one shared customer
-	if frappe.has_permission("Customer", "read", user=user, ignore_share_permissions=True):
+	readable = readable_customers("`tabCompetitor Note`.`customer`", user)
+	if not readable:
 		return ""
-	condition = "ifnull(`tabCompetitor Note`.`customer`, '') = ''"
-	shared = frappe.share.get_shared("Customer", user, ["read"])
-	if shared:
-		names = ", ".join(frappe.db.escape(name) for name in shared)
-		condition = f"({condition} or `tabCompetitor Note`.`customer` in ({names}))"
-	return condition
+	return f"(ifnull(`tabCompetitor Note`.`customer`, '') = '' or {readable})"
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:

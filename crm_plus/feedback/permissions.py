@@ -7,7 +7,8 @@ has no role on Sales Invoice, Payment Entry or any crm_plus record with amounts,
 one."""
 
 import frappe
-from frappe.model.db_query import DatabaseQuery
+
+from crm_plus.access import readable_customers
 
 HANDLER_ROLES = frozenset({"System Manager", "CRM Manager", "Support Team"})
 
@@ -23,12 +24,8 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 		return ""
 	table = f"`tab{doctype}`"
 	owner = f"{table}.owner = {frappe.db.escape(user)}"
-	if not frappe.has_permission("Customer", "read", user=user):
-		return owner
-	match = DatabaseQuery("Customer", user=user).build_match_conditions()
-	readable = f"select `tabCustomer`.name from `tabCustomer` where {match}" if match else None
-	customer = f"{table}.customer in ({readable})" if readable else f"{table}.customer is not null"
-	return f"(({customer}) or {owner})"
+	readable = readable_customers(f"{table}.customer", user) or f"{table}.customer is not null"
+	return f"(({readable}) or {owner})"
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:

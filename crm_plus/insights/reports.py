@@ -2,10 +2,9 @@
 
 import frappe
 from frappe import _
-from frappe.model.db_query import DatabaseQuery
 from frappe.query_builder import Criterion, DocType
 
-from crm_plus.access import can_read_money
+from crm_plus.access import can_read_money, permitted_customers
 
 RELATIONSHIP = "Customer Relationship"
 
@@ -18,14 +17,6 @@ def can_see_money(user: str | None = None) -> bool:
 def check_access() -> None:
 	frappe.has_permission(RELATIONSHIP, "read", throw=True)
 	frappe.has_permission("Customer", "read", throw=True)
-
-
-def permitted_customers() -> list[str] | None:
-	"""None when the user sees every customer; else the customers they may read (User Permissions on
-	Territory, Customer Group, Customer..., as the Customer list applies them)."""
-	if not DatabaseQuery("Customer").build_match_conditions():
-		return None
-	return frappe.get_list("Customer", pluck="name", limit_page_length=0, order_by="name")
 
 
 def restrict(query, column, customers: list[str] | None):

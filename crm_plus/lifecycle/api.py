@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from crm_plus.access import permitted_customers
 from crm_plus.lifecycle import engine
 from crm_plus.lifecycle import run_now as run_now_
 from crm_plus.lifecycle.actions import can_read_money
@@ -36,8 +37,10 @@ def preview(rule: str) -> dict:
 	"""Customers the rule matches now and why, without acting (cooldown honoured, as Run now would)."""
 	doc = frappe.get_doc("Lifecycle Rule", rule)
 	doc.check_permission("read")
-	# amounts of money only for those who may read them (permlevel 1 of Lifecycle Alert)
-	total, rows = engine.preview_page(doc, can_read_money(frappe.session.user), PREVIEW_LIMIT)
+	# amounts of money only for those who may read them (permlevel 1 of Lifecycle Alert), customers only
+	# those the user may read (role, User Permissions), as the Customer list gives them
+	money = can_read_money(frappe.session.user)
+	total, rows = engine.preview_page(doc, money, PREVIEW_LIMIT, permitted_customers())
 	return {"total": total, "matches": rows}
 
 

@@ -183,9 +183,15 @@ def preview(rule, with_money: bool = True) -> list[dict]:
 	return preview_page(rule, with_money)[1]
 
 
-def preview_page(rule, with_money: bool = True, limit: int | None = None) -> tuple[int, list[dict]]:
-	"""(how many customers match, the first ``limit`` of them as ``preview`` shows them)."""
+def preview_page(
+	rule, with_money: bool = True, limit: int | None = None, customers: list[str] | None = None
+) -> tuple[int, list[dict]]:
+	"""(how many customers match, the first ``limit`` of them as ``preview`` shows them), of ``customers``
+	only when given (the ones the user may read)."""
 	rows = matches(rule)
+	if customers is not None:
+		readable = set(customers)
+		rows = [row for row in rows if row.customer in readable]
 	total, rows = len(rows), rows[:limit]
 	stage_of = (
 		dict(

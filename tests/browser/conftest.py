@@ -23,19 +23,16 @@ or no Playwright.
 """
 
 import contextlib
-import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import frappe
 import pytest
+
+from tests import server
 
 BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
 SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
@@ -54,83 +51,14 @@ if not getattr(frappe.local, "initialised", None):
 	frappe.connect()
 
 
-def _free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
-def _listening(port: int) -> bool:
-	with socket.socket() as s:
-		s.settimeout(0.5)
-		return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _start(cmd: list[str], log: Path, cwd: Path, **env) -> subprocess.Popen:
-	return subprocess.Popen(
-		cmd,
-		cwd=cwd,
-		env={**os.environ, **env},
-		stdout=log.open("wb"),
-		stderr=subprocess.STDOUT,
-		start_new_session=True,  # its own process group: stopped with everything it started
-	)
-
-
-def _stop(process: subprocess.Popen | None) -> None:
-	if process is None or process.poll() is not None:
-		return
-	with contextlib.suppress(ProcessLookupError):
-		os.killpg(process.pid, signal.SIGTERM)
-	try:
-		process.wait(10)
-	except subprocess.TimeoutExpired:
-		with contextlib.suppress(ProcessLookupError):
-			os.killpg(process.pid, signal.SIGKILL)
-
-
-def _socketio(port_http: int) -> subprocess.Popen | None:
-	"""Start the bench's socket.io server when none listens on its port and node is here."""
-	config = json.loads((BENCH / "sites" / "common_site_config.json").read_text() or "{}")
-	port = int(config.get("socketio_port") or 9000)
-	script = BENCH / "apps" / "frappe" / "socketio.js"
-	if _listening(port) or not shutil.which("node") or not script.exists():
-		return None
-	process = _start(["node", str(script)], ARTIFACTS / "socketio.log", BENCH)
-	for _ in range(20):
-		if _listening(port) or process.poll() is not None:
-			break
-		time.sleep(0.25)
-	return process if process.poll() is None else None
-
-
 @pytest.fixture(scope="session")
 def base_url():
-	"""``bench serve`` for the site on a free port, for the whole session."""
-	ARTIFACTS.mkdir(exist_ok=True)
-	port = _free_port()
-	python = str(BENCH / "env" / "bin" / "python")
-	cmd = [python, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, "serve", "--port", str(port)]
-	# DEV_SERVER: the desk connects to socket.io on its own port, as under `bench start`
-	server = _start([*cmd, "--noreload"], ARTIFACTS / "server.log", BENCH / "sites", DEV_SERVER="1")
-	socketio = _socketio(port)
-	url = f"http://127.0.0.1:{port}"
-	deadline = time.monotonic() + 90
-	while True:
-		try:
-			with urllib.request.urlopen(f"{url}/api/method/ping", timeout=5) as response:
-				if response.status == 200:
-					break
-		except OSError:
-			pass
-		if server.poll() is not None or time.monotonic() > deadline:
-			_stop(server)
-			_stop(socketio)
-			pytest.fail(f"bench serve did not start; see {ARTIFACTS / 'server.log'}")
-		time.sleep(0.5)
-	yield url
-	_stop(socketio)
-	_stop(server)
+	"""``bench serve`` for the site on a free port (and socket.io), for the whole session."""
+	try:
+		with server.serve(with_socketio=True) as url:
+			yield url
+	except RuntimeError as error:
+		pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")

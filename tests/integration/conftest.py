@@ -77,3 +77,15 @@ def rollback(site, request, monkeypatch):
 def _caller() -> str:
 	"""Where a refused commit came from: the innermost frames of the call stack."""
 	return "".join(traceback.format_stack(limit=12)[:-2])
+
+
+@pytest.fixture(scope="session")
+def http_url(site):
+	"""``bench serve`` for the site, for the tests that make real HTTP requests as persona users."""
+	from tests import server
+
+	try:
+		with server.serve(log_name="http-server.log") as url:
+			yield url
+	except RuntimeError as error:
+		pytest.fail(str(error))

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, today
 
+from crm_plus import access
 from crm_plus.competitors import timeline
 
 
@@ -52,6 +53,7 @@ class CompetitorNote(Document):
 		super()._validate_links()
 
 	def validate(self):
+		access.check_repoint(self)
 		self.validate_observed_on()
 		self.set_customer_from_deals()
 		self.validate_deal_customer("opportunity", "Opportunity", "opportunity_from")

@@ -34,6 +34,9 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	check_access()
 	show_amounts = can_read_amounts()
+	# the customers this user may read (User Permissions on Territory, Customer Group, ...): only their notes
+	# and deals are counted, and only they are named (set here, whatever the client sent)
+	filters.permitted_customers = reports.permitted_customers()
 	data = get_data(filters, show_amounts)
 	return get_columns(show_amounts), data, None, get_chart(filters), get_summary(data, show_amounts)
 
@@ -125,12 +128,8 @@ def get_data(filters, show_amounts: bool = True) -> list[dict]:
 			}
 		return rows[competitor]
 
-	# the customers this user may read (User Permissions on Territory, Customer Group, ...): only they are named
-	allowed = reports.permitted_customers()
-	allowed = None if allowed is None else set(allowed)
-
 	def expose(competitor: str, customer: str | None, count: int):
-		if customer and (allowed is None or customer in allowed):
+		if customer:
 			per_customer = exposure.setdefault(competitor, {})
 			per_customer[customer] = per_customer.get(customer, 0) + count
 
@@ -178,6 +177,10 @@ def _notes(filters):
 	for field in ("competitor", "customer", "aspect"):
 		if filters.get(field):
 			q = q.where(n[field] == filters.get(field))
+	if filters.permitted_customers is not None:  # notes without a customer are everyone's
+		q = q.where(
+			n.customer.isnull() | (n.customer == "") | n.customer.isin(filters.permitted_customers or [""])
+		)
 	return n, q
 
 
@@ -236,6 +239,10 @@ def _lost_deals(doctype: str, party_type_field: str, filters):
 		q = q.where(deal.company == filters.company)
 	if filters.customer:
 		q = q.where((deal[party_type_field] == "Customer") & (deal.party_name == filters.customer))
+	if filters.permitted_customers is not None:  # deals with leads or prospects are not a customer's
+		q = q.where(
+			(deal[party_type_field] != "Customer") | deal.party_name.isin(filters.permitted_customers or [""])
+		)
 	return deal, Field("competitor", table=pairs), q
 
 

@@ -18,6 +18,13 @@ frappe.ui.form.on("Feedback Response", {
 		});
 	},
 	refresh(frm) {
+		// what the respondent submitted stays as submitted (the server refuses changes too): no rows added,
+		// changed or uploaded once the response exists
+		for (const field of ["answers", "comment", "survey", "customer", "contact", "subject"]) {
+			frm.set_df_property(field, "read_only", frm.is_new() ? 0 : 1);
+		}
+		frm.set_df_property("answers", "cannot_add_rows", !frm.is_new());
+		frm.set_df_property("answers", "cannot_delete_rows", !frm.is_new());
 		if (frm.is_new()) return;
 		const next = { New: "Acknowledged", Acknowledged: "Resolved" }[frm.doc.status];
 		if (next && frm.perm[0] && frm.perm[0].write) {

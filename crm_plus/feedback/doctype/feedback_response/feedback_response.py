@@ -6,10 +6,17 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime, time_diff_in_hours
 
+from crm_plus import access
 from crm_plus.feedback import responses
 
 NEW, ACKNOWLEDGED, RESOLVED = "New", "Acknowledged", "Resolved"
 STATUS_ORDER = {NEW: 0, ACKNOWLEDGED: 1, RESOLVED: 2}
+
+# what the respondent submitted, and what crm_plus derived from it or stamped when it happened
+SUBMITTED_FIELDS = ("survey", "audience", "customer", "contact", "employee_user", "submitted_on", "language")
+SUBMITTED_FIELDS += ("channel", "subject", "answers", "comment", "csat", "nps_score", "nps_category")
+SUBMITTED_FIELDS += ("effort_score", "acknowledged_on", "first_response_hours", "resolved_on")
+SUBMITTED_FIELDS += ("resolution_hours", "invitation", "touchpoint")
 
 
 class FeedbackResponse(Document):
@@ -50,6 +57,10 @@ class FeedbackResponse(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		# what the respondent submitted stays as submitted: staff acknowledge, resolve and note it
+		access.check_unchanged(
+			self, SUBMITTED_FIELDS, _("{0} is what the respondent submitted and cannot be changed.")
+		)
 		self.set_audience()
 		self.validate_respondent()
 		responses.clean_answers(self)

@@ -2,17 +2,17 @@
 # For license information, please see license.txt
 """Active touchpoints per period (a week unless the chart's interval says otherwise), one dataset per
 touchpoint type: the workspace chart. It follows the chart's timespan and interval, as Frappe's own
-time-series charts do."""
+time-series charts do. Not cached (Frappe caches a chart source per chart, not per user): each user counts
+only the touchpoints their list shows."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Min
 from frappe.utils import add_days, add_to_date, getdate
-from frappe.utils.dashboard import cache_source
 from frappe.utils.dateutils import get_from_date_from_timespan, get_period_beginning
 
-from crm_plus.insights import reports
+from crm_plus.access import restrict_to_list
 
 WEEKS = 12
 STEP = {"Daily": {"days": 1}, "Weekly": {"days": 7}, "Monthly": {"months": 1}, "Quarterly": {"months": 3}}
@@ -21,7 +21,6 @@ LONG_DAYS = 2 * 366
 
 
 @frappe.whitelist()
-@cache_source
 def get(
 	chart_name: str | None = None,
 	chart=None,
@@ -47,14 +46,13 @@ def weekly_counts(to_date, from_date=None) -> dict:
 
 
 def counts(to_date, from_date=None, interval: str = "Weekly") -> dict:
-	"""Touchpoints of the customers the user may see, per type and per ``interval`` from the period of
+	"""Touchpoints the user's list shows (of the customers they may read), per type and per ``interval`` from the period of
 	``from_date`` (the last 12 weeks when not given) to the period of ``to_date``."""
 	tp = DocType("Customer Touchpoint")
-	customers = reports.permitted_customers()
 	last = get_period_beginning(to_date, interval)
 	from_date = getdate(from_date or add_days(get_period_beginning(to_date, "Weekly"), -7 * (WEEKS - 1)))
 	if (to_date - from_date).days > LONG_DAYS:  # "All Time" reaches 50 years back: from the first one
-		oldest = reports.restrict(frappe.qb.from_(tp).select(Min(tp.posting_date)), tp.customer, customers)
+		oldest = restrict_to_list(frappe.qb.from_(tp).select(Min(tp.posting_date)), "Customer Touchpoint")
 		from_date = max(from_date, getdate(oldest.where(tp.status == "Active").run()[0][0] or to_date))
 	first = get_period_beginning(from_date, interval)
 	periods = []
@@ -68,7 +66,7 @@ def counts(to_date, from_date=None, interval: str = "Weekly") -> dict:
 		.where((tp.status == "Active") & (tp.posting_date >= first) & (tp.posting_date <= to_date))
 		.groupby(tp.touchpoint_type, tp.posting_date)
 	)
-	query = reports.restrict(query, tp.customer, customers)
+	query = restrict_to_list(query, "Customer Touchpoint")
 	by_type = {}
 	for touchpoint_type, posting_date, n in query.run():
 		by_period = by_type.setdefault(touchpoint_type, dict.fromkeys(periods, 0))

@@ -8,9 +8,15 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from crm_plus import access
 from crm_plus.lifecycle import stages
 from crm_plus.lifecycle.actions import can_read_money, render_action
 from crm_plus.lifecycle.conditions import get_condition
+
+# every field but the status (and the times it stamps, the texts rendered for the reader) is the engine's
+ENGINE_FIELDS = ("rule", "customer", "matched_on", "window_start", "facts", "matched_values", "condition")
+ENGINE_FIELDS += ("action", "action_args", "action_message", "stage_set", "responsible_user", "todo")
+ENGINE_FIELDS += ("email_queue", "run_token")
 
 
 class LifecycleAlert(Document):
@@ -66,6 +72,10 @@ class LifecycleAlert(Document):
 			return self.explanation
 
 	def validate(self):
+		# what the engine found stays as it found it: a user only resolves or reopens the alert
+		access.check_unchanged(
+			self, ENGINE_FIELDS, _("{0} of a lifecycle alert is set by its rule and cannot be changed.")
+		)
 		# the texts the form showed were rendered for its reader: what is stored stays as the engine wrote it
 		if before := self.get_doc_before_save():
 			self.explanation, self.action_taken = before.explanation, before.action_taken

@@ -104,9 +104,11 @@ class CRMPlan(Document):
 		self._set_status(CLOSED)
 
 	def _expect(self, status: str):
-		if self.status != status:
+		# the stored status, not the one the client sent with the call (a closed plan stays closed)
+		stored = self.status if self.is_new() else frappe.db.get_value(self.doctype, self.name, "status")
+		if stored != status:
 			frappe.throw(
-				_("Only a {0} plan can do this; {1} is {2}.").format(_(status), self.name, _(self.status))
+				_("Only a {0} plan can do this; {1} is {2}.").format(_(status), self.name, _(stored))
 			)
 
 	def _set_status(self, status: str):

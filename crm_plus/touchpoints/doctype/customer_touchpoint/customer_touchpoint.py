@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from crm_plus import access
 from crm_plus.touchpoints import relationship
 from crm_plus.touchpoints.kinds import MANUAL_TYPES, validate_manual
 
@@ -57,6 +58,7 @@ class CustomerTouchpoint(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		access.check_repoint(self)
 		self.normalise_reference()
 		self.validate_type()
 		self.validate_source_fields()
