@@ -84,10 +84,20 @@ class Client:
 		return self.request("GET", f"/api/resource/{doctype}/{name}")
 
 	def put(self, doctype: str, name, values: dict) -> requests.Response:
-		return self.request("PUT", f"/api/resource/{doctype}/{name}", json=values)
+		return self.request(
+			"PUT",
+			f"/api/resource/{doctype}/{name}",
+			data=frappe.as_json(values),
+			headers={"Content-Type": "application/json"},
+		)
 
 	def post(self, doctype: str, values: dict) -> requests.Response:
-		return self.request("POST", f"/api/resource/{doctype}", json=values)
+		return self.request(
+			"POST",
+			f"/api/resource/{doctype}",
+			data=frappe.as_json(values),
+			headers={"Content-Type": "application/json"},
+		)
 
 
 def message(response: requests.Response):
@@ -102,7 +112,7 @@ class Records:
 
 	def add(self, doc, **kwargs):
 		doc = frappe.get_doc(doc) if isinstance(doc, dict) else doc
-		if doc.is_new():
+		if not doc.name or doc.get("__islocal"):
 			doc.insert(ignore_permissions=True, **kwargs)
 		self.made.append((doc.doctype, doc.name))
 		frappe.db.commit()
