@@ -14,7 +14,8 @@ from frappe import _
 from frappe.query_builder import Criterion
 from frappe.utils import cint, cstr, flt, get_datetime, getdate
 
-CRM_PLUS_MODULES = ("Touchpoints", "Lifecycle", "Plans", "Feedback", "Competitors", "Insights", "Adoption")
+CRM_PLUS_MODULES = ("CRM Plus", "Touchpoints", "Lifecycle", "Plans", "Feedback", "Competitors", "Insights")
+CRM_PLUS_MODULES += ("Adoption",)
 
 
 def can_read_money(doctype: str, user: str | None = None) -> bool:

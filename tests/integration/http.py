@@ -26,16 +26,17 @@ def persona_user(persona: str, roles: tuple[str, ...] | None = None) -> str | No
 
 	email = f"crm-plus-http-{persona.replace('_', '-')}@example.com"
 	user_type = "System User" if roles else "Website User"
-	if frappe.db.exists("User", email):
-		user = frappe.get_doc("User", email)
-	else:
+	if not frappe.db.exists("User", email):
 		frappe.flags.in_import = True  # no creation throttle
 		try:
-			user = frappe.get_doc(
+			frappe.get_doc(
 				{"doctype": "User", "email": email, "first_name": f"HTTP {persona}", "send_welcome_email": 0}
 			).insert(ignore_permissions=True)
 		finally:
 			frappe.flags.in_import = False
+	if "Employee" in roles:
+		_employee(email)
+	user = frappe.get_doc("User", email)
 	user.set("roles", [])
 	user.append_roles(*roles)
 	user.update({"enabled": 1, "user_type": user_type})
@@ -47,6 +48,24 @@ def persona_user(persona: str, roles: tuple[str, ...] | None = None) -> str | No
 	frappe.db.commit()
 	frappe.clear_cache(user=email)
 	return email
+
+
+def _employee(email: str) -> None:
+	"""ERPNext takes the Employee role from a user who is no employee: staff get an Employee record."""
+	if frappe.db.exists("Employee", {"user_id": email}):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Employee",
+			"first_name": "HTTP Staff",
+			"company": frappe.db.get_value("Company", {}, "name", order_by="creation"),
+			"gender": frappe.db.get_value("Gender", {}, "name"),
+			"date_of_birth": "1990-01-01",
+			"date_of_joining": "2020-01-01",
+			"status": "Active",
+			"user_id": email,
+		}
+	).insert(ignore_permissions=True)
 
 
 class Client:

@@ -12,6 +12,7 @@ import pytest
 from frappe.utils import nowdate
 
 import crm_plus
+from crm_plus.access import CRM_PLUS_MODULES
 from crm_plus.access_matrix import DOCTYPES, METHODS, PERSONAS
 from tests.integration.http import Client, Records, persona_user
 
@@ -37,7 +38,7 @@ def test_every_endpoint_and_doctype_has_an_entry():
 	doctypes = set(
 		frappe.get_all(
 			"DocType",
-			filters={"module": ("in", crm_plus.access.CRM_PLUS_MODULES), "istable": 0},
+			filters={"module": ("in", CRM_PLUS_MODULES), "istable": 0},
 			pluck="name",
 		)
 	)
@@ -100,6 +101,21 @@ def _records(records: Records) -> dict:
 			"roles": [{"role": "Sales User"}],
 		}
 	).name
+	reward = records.add(
+		{
+			"doctype": "CRM Adoption Reward",
+			"program": program,
+			"user": "Administrator",
+			"period_start": "2026-01-01",
+			"period_end": "2026-01-31",
+			"status": "Proposed",
+			"score": 80,
+			"reward": "Lunch",
+		}
+	).name
+	from crm_plus.touchpoints import relationship
+
+	relationship.refresh([customer])
 	frappe.db.commit()
 	return {
 		"customer": customer,
@@ -107,9 +123,9 @@ def _records(records: Records) -> dict:
 		"rule": rule,
 		"survey": survey,
 		"program": program,
-		# calls that act on a record are tried only by those refused: any name will do
+		# calls that act on a deal are tried only by those refused
 		"quotation": "_CRM-NO-SUCH-QUOTATION",
-		"reward": "_CRM-NO-SUCH-REWARD",
+		"reward": reward,
 	}
 
 
@@ -143,7 +159,10 @@ def test_endpoint(matrix, method):
 @pytest.mark.parametrize("doctype", sorted(DOCTYPES))
 def test_doctype_list(matrix, doctype):
 	_values, clients = matrix
-	outcomes = {persona: http.list(doctype).status_code for persona, http in clients.items()}
+	if frappe.get_meta(doctype).issingle:
+		outcomes = {p: http.get_doc(doctype, doctype).status_code for p, http in clients.items()}
+	else:
+		outcomes = {persona: http.list(doctype).status_code for persona, http in clients.items()}
 	expected = {persona: 200 if persona in DOCTYPES[doctype] else 403 for persona in clients}
 	# Frappe answers a guest's refused list with 403 as well (v15) or 401 (no session)
 	outcomes = {p: 403 if s == 401 else s for p, s in outcomes.items()}
