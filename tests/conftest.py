@@ -9,6 +9,7 @@
 """
 
 import importlib.util
+import json
 import os
 import shutil
 from pathlib import Path
@@ -63,9 +64,28 @@ def _fmt(kind: str) -> str:
 	return ", ".join(f"{n} {k}" for k, n in sorted(_counts[kind].items())) or "0 ran"
 
 
+def _line() -> str:
+	"""Which line of Frappe ran the tests (``.ci/run`` runs them on each bench it finds)."""
+	if INTEGRATION_SKIPPED:
+		return os.environ.get("CRM_PLUS_LINE") or "no bench"
+	from importlib.metadata import PackageNotFoundError, version
+
+	def of(package: str) -> str:
+		try:
+			return version(package)
+		except PackageNotFoundError:
+			return "-"
+
+	return f"Frappe {of('frappe')}, ERPNext {of('erpnext')}, site {SITE}"
+
+
 def pytest_terminal_summary(terminalreporter):
 	integration = f"skipped ({INTEGRATION_SKIPPED})" if INTEGRATION_SKIPPED else _fmt("integration")
 	browser = f"skipped ({BROWSER_SKIPPED})" if BROWSER_SKIPPED else _fmt("browser")
-	terminalreporter.write_line(
-		f"crm_plus tests: unit: {_fmt('unit')}; integration: {integration}; browser: {browser}"
-	)
+	line = f"crm_plus tests ({_line()}): unit: {_fmt('unit')}; integration: {integration}; browser: {browser}"
+	terminalreporter.write_line(line)
+	if os.environ.get("CRM_PLUS_SUMMARY_FILE"):  # .ci/run collects one line per line of Frappe
+		with open(os.environ["CRM_PLUS_SUMMARY_FILE"], "a") as summary:
+			counts = {k: sum(v.get(k, 0) for v in _counts.values()) for k in ("passed", "failed", "skipped")}
+			counts["failed"] += sum(v.get("error", 0) for v in _counts.values())
+			summary.write(json.dumps({"line": line, **counts}) + "\n")

@@ -54,12 +54,15 @@ def _employee(email: str) -> None:
 	"""ERPNext takes the Employee role from a user who is no employee: staff get an Employee record."""
 	if frappe.db.exists("Employee", {"user_id": email}):
 		return
+	gender = frappe.db.get_value("Gender", {}, "name") or (
+		frappe.get_doc({"doctype": "Gender", "gender": "Female"}).insert(ignore_permissions=True).name
+	)
 	frappe.get_doc(
 		{
 			"doctype": "Employee",
 			"first_name": "HTTP Staff",
 			"company": frappe.db.get_value("Company", {}, "name", order_by="creation"),
-			"gender": frappe.db.get_value("Gender", {}, "name"),
+			"gender": gender,
 			"date_of_birth": "1990-01-01",
 			"date_of_joining": "2020-01-01",
 			"status": "Active",
