@@ -133,17 +133,18 @@ def _filter_fields(doctype: str, children: set[str], filters):
 # -- what a record was ----------------------------------------------------------------------------------
 
 
-def _normalised(value, fieldtype: str):
+def _normalised(value, fieldtype: str, precision: int | None = None):
+	# numbers as the database keeps them (an empty Int or Float column reads back as 0, to its precision)
+	if fieldtype in ("Int", "Check"):
+		return cint(value)
+	if fieldtype in ("Float", "Currency", "Percent", "Rating"):
+		return flt(value, precision if precision is not None else 6)
 	if value in (None, ""):
 		return None
 	if fieldtype == "Datetime":
 		return get_datetime(value).replace(microsecond=0)
 	if fieldtype == "Date":
 		return getdate(value)
-	if fieldtype in ("Int", "Check"):
-		return cint(value)
-	if fieldtype in ("Float", "Currency", "Percent", "Rating"):
-		return round(flt(value), 6)
 	return cstr(value)
 
 
@@ -159,10 +160,13 @@ def changed_fields(doc, fieldnames) -> list[str]:
 		if df and df.fieldtype in frappe.model.table_fields:
 			if _rows(doc.get(fieldname)) != _rows(before.get(fieldname)):
 				changed.append(fieldname)
-		elif _normalised(doc.get(fieldname), df.fieldtype if df else "Data") != _normalised(
-			before.get(fieldname), df.fieldtype if df else "Data"
-		):
-			changed.append(fieldname)
+		else:
+			fieldtype = df.fieldtype if df else "Data"
+			precision = doc.precision(fieldname) if fieldtype in frappe.model.numeric_fieldtypes else None
+			if _normalised(doc.get(fieldname), fieldtype, precision) != _normalised(
+				before.get(fieldname), fieldtype, precision
+			):
+				changed.append(fieldname)
 	return changed
 
 
@@ -170,7 +174,16 @@ def _rows(rows) -> list[tuple]:
 	out = []
 	for row in rows or []:
 		fields = [df for df in row.meta.fields if df.fieldtype not in frappe.model.no_value_fields]
-		out.append(tuple(_normalised(row.get(df.fieldname), df.fieldtype) for df in fields))
+		out.append(
+			tuple(
+				_normalised(
+					row.get(df.fieldname),
+					df.fieldtype,
+					row.precision(df.fieldname) if df.fieldtype in frappe.model.numeric_fieldtypes else None,
+				)
+				for df in fields
+			)
+		)
 	return out
 
 
