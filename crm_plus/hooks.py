@@ -12,6 +12,9 @@ required_apps = ["erpnext"]
 
 export_python_type_annotations = True
 
+# every action that can do nothing says why, with links to fix it (public/js/say_why.js)
+app_include_js = ["/assets/crm_plus/js/say_why.js"]
+
 # Customer form: relationship summary and touchpoints
 doctype_js = {
 	# Insights: the health score and why, in public/js/customer_health.js
