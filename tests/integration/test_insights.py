@@ -455,9 +455,10 @@ def test_a_user_without_customer_access_cannot_run_them():
 		cards.customers_at_risk()
 
 
-def test_collections_lists_the_oldest_overdue_first_and_charts_every_overdue_customer():
+def test_collections_lists_the_oldest_overdue_first_and_charts_every_overdue_invoice():
 	"""Rows: the customers whose oldest overdue invoice is the oldest (ties by name), found from the
-	invoices in due-date order however many of them share a date; the chart counts every one."""
+	invoices in due-date order however many of them share a date; the chart ages every overdue invoice
+	on its own (ERPNext's Accounts Receivable buckets: test_collections_ageing.py)."""
 	area = territory()
 	oldest, *tied = (make_customer(territory=area) for _ in range(3))
 	tied.sort()
@@ -475,20 +476,20 @@ def test_collections_lists_the_oldest_overdue_first_and_charts_every_overdue_cus
 	assert [row["customer"] for row in data] == [oldest]
 	assert (data[0]["overdue_invoices"], data[0]["days_overdue"]) == (5, 200)
 	assert data[0]["oldest_invoice"] == min(firsts) and data[0]["overdue_amount"] == 50
-	assert amounts == [0, 300, 0, 50]  # every overdue customer, by its oldest invoice
+	assert amounts == [100, 200, 0, 0, 50]  # every overdue invoice, by its own age
 	data, _amounts = run(limit=2)
 	assert [row["customer"] for row in data] == [oldest, tied[0]]
 	assert data[1]["overdue_invoices"] == 2 and data[1]["days_overdue"] == 40
 	data, _amounts = run()
 	assert [row["customer"] for row in data] == [oldest, *tied]
 	data, amounts = run(min_days_overdue=100)
-	assert [row["customer"] for row in data] == [oldest] and amounts == [0, 0, 0, 50]
+	assert [row["customer"] for row in data] == [oldest] and amounts == [0, 0, 0, 0, 50]
 	data, amounts = run(min_days_overdue=20)  # the invoice due 10 days ago is left out
-	assert [row["overdue_invoices"] for row in data] == [5, 1, 1] and amounts == [0, 200, 0, 50]
+	assert [row["overdue_invoices"] for row in data] == [5, 1, 1] and amounts == [0, 200, 0, 0, 50]
 
-	frappe.set_user(make_user("Sales User"))  # no amounts: the chart counts customers
+	frappe.set_user(make_user("Sales User"))  # no amounts: the chart counts invoices
 	_c, data, _m, chart = collections_follow_up.execute({"territory": area})
-	assert chart["data"]["datasets"][0]["values"] == [0, 2, 0, 1]
+	assert chart["data"]["datasets"][0]["values"] == [1, 2, 0, 0, 5]
 	assert not any("overdue_amount" in row for row in data)
 
 
