@@ -79,7 +79,15 @@ def clean_answers(doc) -> None:
 
 def scores_of(doc) -> dict:
 	if not doc.survey:
-		return {"csat": None, "nps_score": None, "nps_category": None, "effort_score": None}
+		return {
+			"csat": None,
+			"has_csat": 0,
+			"nps_score": None,
+			"nps_category": None,
+			"effort_score": None,
+			"has_effort": 0,
+			"satisfaction": None,
+		}
 	answers = [scoring.Answer(row.question, row.answer, row.value) for row in doc.answers]
 	found = scoring.scores(survey_questions(doc.survey), answers)
 	if found["nps_score"] is not None:
@@ -89,11 +97,12 @@ def scores_of(doc) -> dict:
 
 def summary(doc) -> str:
 	parts = []
-	if doc.csat is not None:
+	# a measure the survey did not ask is left out (its number column holds 0, not nothing)
+	if doc.has_csat:
 		parts.append(_("CSAT {0}%").format(round(doc.csat)))
 	if doc.nps_category:
 		parts.append(_("NPS {0} ({1})").format(doc.nps_score, _(doc.nps_category)))
-	if doc.effort_score is not None:
+	if doc.has_effort:
 		parts.append(_("Effort {0}").format(round(doc.effort_score, 1)))
 	if doc.comment:
 		parts.append(doc.comment[:200])

@@ -10,7 +10,15 @@ Scores:
 
 - CSAT: answers of 4 or 5 to Rating questions / all Rating answers * 100;
 - NPS: % promoters (9-10) - % detractors (0-6) over NPS answers; passives are 7-8;
-- Customer Effort: the average Customer Effort answer (1 very difficult … 7 very easy).
+- Customer Effort: the average Customer Effort answer (1 very difficult … 7 very easy);
+- Satisfaction (0-100, what the customer's health score reads): the mean of the measures the response
+  asked, each put on 0-100: the Rating answers' average (1 → 0, 3 → 50, 5 → 100), the NPS answer by its
+  category, as NPS itself counts it (a Detractor counts -100, a Passive 0, a Promoter +100, moved onto
+  0-100: Detractor 0, Passive 50, Promoter 100) and the Customer Effort answers' average (1 → 0,
+  4 → 50, 7 → 100). A response that asked none of them has no satisfaction.
+
+A measure the response did not ask has no value (None), never 0: a response with only an NPS question has
+no CSAT and no Customer Effort.
 """
 
 from collections.abc import Iterable
@@ -181,8 +189,35 @@ def effort(values: Iterable[float]) -> float | None:
 	return sum(values) / len(values) if values else None
 
 
+# each NPS category on the satisfaction scale: NPS's own -100 / 0 / +100, moved onto 0-100
+NPS_SATISFACTION = {DETRACTOR: 0.0, PASSIVE: 50.0, PROMOTER: 100.0}
+
+
+def _on_scale(values: list[float], kind: str) -> float:
+	low, high = RANGES[kind]
+	return 100.0 * (sum(values) / len(values) - low) / (high - low)
+
+
+def satisfaction(
+	ratings: Iterable[float] = (), nps_answer: float | None = None, efforts: Iterable[float] = ()
+) -> float | None:
+	"""0-100: the mean of the measures asked (Rating average, the NPS answer's category, Customer Effort
+	average), each on 0-100; None when none was asked."""
+	ratings, efforts = list(ratings), list(efforts)
+	parts = []
+	if ratings:
+		parts.append(_on_scale(ratings, RATING))
+	if nps_answer is not None:
+		parts.append(NPS_SATISFACTION[nps_category(nps_answer)])
+	if efforts:
+		parts.append(_on_scale(efforts, EFFORT))
+	return round(sum(parts) / len(parts), 2) if parts else None
+
+
 def scores(questions: Iterable[Question], answers: Iterable[Answer]) -> dict:
-	"""The scores of one response: csat (%), nps_score (its first NPS answer), nps_category, effort_score."""
+	"""The scores of one response: csat (%), nps_score (its first NPS answer), nps_category, effort_score,
+	satisfaction (0-100); None for what it did not ask, with has_csat / has_effort saying whether it asked
+	(a database keeps a number column's "nothing" as 0)."""
 	kinds = {q.id: q.question_type for q in questions}
 	by_kind: dict[str, list[float]] = {}
 	for answer in answers:
@@ -190,9 +225,13 @@ def scores(questions: Iterable[Question], answers: Iterable[Answer]) -> dict:
 			by_kind.setdefault(kinds.get(answer.question), []).append(answer.value)
 	nps_answers = by_kind.get(NPS, [])
 	first_nps = nps_answers[0] if nps_answers else None
+	ratings, efforts = by_kind.get(RATING, []), by_kind.get(EFFORT, [])
 	return {
-		"csat": csat(by_kind.get(RATING, [])),
+		"csat": csat(ratings),
+		"has_csat": int(bool(ratings)),
 		"nps_score": first_nps,
 		"nps_category": nps_category(first_nps),
-		"effort_score": effort(by_kind.get(EFFORT, [])),
+		"effort_score": effort(efforts),
+		"has_effort": int(bool(efforts)),
+		"satisfaction": satisfaction(ratings, first_nps, efforts),
 	}

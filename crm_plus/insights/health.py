@@ -183,20 +183,23 @@ def _relationships() -> dict:
 
 
 def latest_satisfaction() -> dict:
-	"""{customer: 0-100} from each customer's latest scored Feedback Response, when surveys exist: its
-	CSAT, else its NPS answer (0-10) times ten."""
+	"""{customer: 0-100} from each customer's latest Feedback Response that asked a Rating, NPS or Customer
+	Effort question, when surveys exist: its satisfaction (``feedback/scoring.py``: the mean of the measures
+	asked, an NPS answer by its category)."""
 	if not frappe.db.table_exists("Feedback Response"):
 		return {}
 	columns = set(frappe.db.get_table_columns("Feedback Response"))
-	if not {"customer", "csat", "nps_score", "submitted_on"} <= columns:
+	if not {"customer", "satisfaction", "has_csat", "has_effort", "submitted_on"} <= columns:
 		return {}
-	# every response, newest last, in one plain read; the latest scored one per customer wins
+	# every response, newest last, in one plain read; the latest scored one per customer wins (a number
+	# column keeps "not asked" as 0: what was asked is in has_csat, nps_category and has_effort)
 	rows = frappe.db.sql(
 		"""
-		select customer, coalesce(csat, nps_score * 10) as score
+		select customer, satisfaction
 		from `tabFeedback Response`
 		where customer is not null and customer != '' and docstatus < 2
-			and (csat is not null or nps_score is not null) and submitted_on is not null
+			and (has_csat = 1 or has_effort = 1 or coalesce(nps_category, '') != '')
+			and submitted_on is not null
 		order by submitted_on, creation
 		"""
 	)

@@ -406,9 +406,9 @@ def test_satisfaction_counts_when_a_survey_was_answered():
 		pytest.skip("surveys are not installed")
 	customer = health_customer()
 	frappe.db.sql(
-		"""insert into `tabFeedback Response` (name, customer, csat, submitted_on, creation, modified,
-			owner, modified_by, docstatus)
-		values (%s, %s, 20, %s, now(), now(), 'Administrator', 'Administrator', 0)""",
+		"""insert into `tabFeedback Response` (name, customer, csat, has_csat, satisfaction, submitted_on,
+			creation, modified, owner, modified_by, docstatus)
+		values (%s, %s, 0, 1, 20, %s, now(), now(), 'Administrator', 'Administrator', 0)""",
 		(frappe.db.get_next_sequence_val("Feedback Response"), customer, frappe.utils.now()),
 	)
 	health.recompute(commit=False, customers=[customer])

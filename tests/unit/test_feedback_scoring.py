@@ -114,10 +114,45 @@ def test_scores_of_one_response():
 	answers, _ = scoring.clean_answers(QUESTIONS, {"q1": 4, "q2": 6, "q3": 2})
 	assert scoring.scores(QUESTIONS, answers) == {
 		"csat": 100.0,
+		"has_csat": 1,
 		"nps_score": 6.0,
 		"nps_category": "Detractor",
 		"effort_score": 2.0,
+		"has_effort": 1,
+		# rating 4 -> 75, Detractor -> 0, effort 2 -> 16.67
+		"satisfaction": round((75 + 0 + 100 / 6) / 3, 2),
 	}
+
+
+def test_a_measure_not_asked_has_no_score():
+	answers, _ = scoring.clean_answers(QUESTIONS, {"q2": 8})
+	assert scoring.scores(QUESTIONS, answers) == {
+		"csat": None,
+		"has_csat": 0,
+		"nps_score": 8.0,
+		"nps_category": "Passive",
+		"effort_score": None,
+		"has_effort": 0,
+		"satisfaction": 50.0,
+	}
+	assert scoring.scores(QUESTIONS, [])["satisfaction"] is None
+
+
+@pytest.mark.parametrize(
+	("nps", "satisfaction"),
+	[(0, 0.0), (6, 0.0), (7, 50.0), (8, 50.0), (9, 100.0), (10, 100.0)],
+)
+def test_satisfaction_of_each_nps_category(nps, satisfaction):
+	"""NPS's own weights (Detractor -100, Passive 0, Promoter +100) on 0-100: a Passive is neither 0 nor 100."""
+	assert scoring.satisfaction(nps_answer=nps) == satisfaction
+
+
+def test_satisfaction_of_ratings_and_effort_is_their_average_on_0_to_100():
+	assert [scoring.satisfaction(ratings=[r]) for r in (1, 2, 3, 4, 5)] == [0, 25, 50, 75, 100]
+	assert scoring.satisfaction(ratings=[5, 3]) == 75
+	assert [scoring.satisfaction(efforts=[e]) for e in (1, 4, 7)] == [0, 50, 100]
+	assert scoring.satisfaction([5], 7, [1]) == 50  # 100, 50, 0
+	assert scoring.satisfaction() is None
 
 
 def test_template_questions():

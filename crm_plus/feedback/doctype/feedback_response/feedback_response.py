@@ -16,7 +16,7 @@ STATUS_ORDER = {NEW: 0, ACKNOWLEDGED: 1, RESOLVED: 2}
 SUBMITTED_FIELDS = ("survey", "audience", "customer", "contact", "employee_user", "submitted_on", "language")
 SUBMITTED_FIELDS += ("channel", "subject", "answers", "comment", "csat", "nps_score", "nps_category")
 SUBMITTED_FIELDS += ("effort_score", "acknowledged_on", "first_response_hours", "resolved_on")
-SUBMITTED_FIELDS += ("resolution_hours", "invitation", "touchpoint")
+SUBMITTED_FIELDS += ("resolution_hours", "invitation", "touchpoint", "has_csat", "has_effort", "satisfaction")
 
 
 class FeedbackResponse(Document):
@@ -41,6 +41,8 @@ class FeedbackResponse(Document):
 		effort_score: DF.Float
 		employee_user: DF.Link | None
 		first_response_hours: DF.Float
+		has_csat: DF.Check
+		has_effort: DF.Check
 		invitation: DF.Link | None
 		language: DF.Data | None
 		name: DF.Int | None
@@ -49,6 +51,7 @@ class FeedbackResponse(Document):
 		resolution_hours: DF.Float
 		resolved_on: DF.Datetime | None
 		responsible: DF.Link | None
+		satisfaction: DF.Percent
 		status: DF.Literal["New", "Acknowledged", "Resolved"]
 		subject: DF.Data | None
 		submitted_on: DF.Datetime | None
