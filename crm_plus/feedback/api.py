@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
 
+from crm_plus import readiness
 from crm_plus.feedback import invitations, responses
 
 # survey posts per hour from one IP address (an office behind one address may hold several contacts)
@@ -74,27 +75,130 @@ def _as_text(value) -> str | None:
 	return None if value is None else str(value)
 
 
+@frappe.whitelist(methods=["GET"])
+def survey_recipients(customers: str | list, survey: str | None = None, contact: str | None = None) -> dict:
+	"""What *Send* would do, before it is pressed: whom each customer's survey e-mail goes to, which
+	customers cannot get one and why (with the fix), whether the site can queue e-mail at all and whether
+	queued e-mails are held. Writes nothing."""
+	customers = _check_send(customers, survey, contact)
+	recipients = invitations.recipients_for_customers(customers, contact)
+	problems = [] if readiness.can_queue_email() else [readiness.no_outgoing_email()]
+	return {
+		"recipients": [_shown(r) for r in recipients if r.email],
+		"refused": _refused(recipients),
+		"problems": problems,
+		"held": readiness.email_held(),
+		"valid_days": (frappe.db.get_value("Feedback Survey", survey, "link_valid_days") or 14)
+		if survey
+		else None,
+	}
+
+
 @frappe.whitelist(methods=["POST"])
 def send_survey(survey: str, customers: str | list, contact: str | None = None) -> dict:
-	"""Send a survey to customers' contacts (from the Customer form or in bulk from the list)."""
+	"""Send a survey to customers' contacts (from the Customer form or in bulk from the list).
+
+	Only e-mails that can go out make an invitation; the reply names the customers that got none, why
+	and how to fix it, and says so in ``message``."""
+	customers = _check_send(customers, survey, contact)
+	recipients = invitations.recipients_for_customers(customers, contact)
+	if not readiness.can_queue_email():
+		problems = [readiness.no_outgoing_email()]
+		return _reply([], recipients, problems)
+	reachable = [r for r in recipients if r.email]
+	created = invitations.send(survey, reachable)
+	# Frappe refused to queue some (an outgoing account it could not use): they left no invitation either
+	return _reply(
+		created, recipients, [readiness.no_outgoing_email()] if len(created) < len(reachable) else []
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def resend_invitation(invitation: str | int) -> dict:
+	"""Send an invitation again with a new link (the Feedback Invitation form's *Send Again*)."""
+	doc = frappe.get_doc("Feedback Invitation", invitation)
+	doc.check_permission("read")
+	frappe.has_permission("Customer", "read", doc.customer, throw=True)
+	frappe.has_permission("Feedback Survey", "read", doc.survey, throw=True)
+	out = invitations.resend(doc.name)
+	if out["sent"]:
+		out["message"] = _(
+			"Survey e-mail queued to {0} with a new link; the old link no longer works."
+		).format(out["email"])
+	else:
+		out["message"] = _nothing_sent(out["problems"])
+	return out
+
+
+def _check_send(customers: str | list, survey: str | None, contact: str | None) -> list[str]:
+	"""The customers, once the user may send this survey to them; refused otherwise."""
 	frappe.has_permission("Feedback Invitation", "read", throw=True)
-	frappe.has_permission("Feedback Survey", "read", survey, throw=True)
 	customers = frappe.parse_json(customers) if isinstance(customers, str) else customers
 	if isinstance(customers, str):
 		customers = [customers]
+	customers = list(dict.fromkeys(customers or []))
+	if not customers:
+		frappe.throw(_("Select the customers first."))
 	for customer in customers:
 		frappe.has_permission("Customer", "read", customer, throw=True)
-	audience, active = frappe.db.get_value("Feedback Survey", survey, ["audience", "active"])
-	if audience != "Customer":
-		frappe.throw(_("{0} is not a customer survey.").format(survey))
-	if not active:
-		frappe.throw(_("Survey {0} is not active: activate it before sending it.").format(survey))
+	if survey:
+		frappe.has_permission("Feedback Survey", "read", survey, throw=True)
+		audience, active = frappe.db.get_value("Feedback Survey", survey, ["audience", "active"])
+		if audience != "Customer":
+			frappe.throw(_("{0} is not a customer survey.").format(survey))
+		if not active:
+			frappe.throw(_("Survey {0} is not active: activate it before sending it.").format(survey))
 	if contact:
 		_check_contact(contact, customers)
-	recipients = invitations.recipients_for_customers(list(customers), contact)
-	created = invitations.send(survey, recipients)
-	sent = frappe.db.count("Feedback Invitation", {"name": ("in", created or [0]), "status": "Sent"})
-	return {"invitations": created, "sent": sent}
+	return customers
+
+
+def _shown(recipient) -> dict:
+	return {
+		"customer": recipient.customer,
+		"customer_name": recipient.customer_name,
+		"contact": recipient.contact,
+		"contact_name": recipient.contact_name,
+		"email": recipient.email,
+		"language": recipient.language,
+	}
+
+
+def _refused(recipients) -> list[dict]:
+	return [
+		{"customer": r.customer, "customer_name": r.customer_name, **refused}
+		for r in recipients
+		if (refused := invitations.problem(r))
+	]
+
+
+def _reply(created: list[int], recipients, problems: list[dict]) -> dict:
+	sent = (
+		frappe.db.count("Feedback Invitation", {"name": ("in", created), "status": "Sent"}) if created else 0
+	)
+	refused = _refused(recipients)
+	held = readiness.email_held() if sent else None
+	if sent:
+		lines = [_("Survey e-mailed to {0} of {1} customers.").format(sent, len(recipients))]
+		lines += [r["reason"] for r in refused]
+		if held:
+			lines.append(held)
+		message = " ".join(lines)
+	else:
+		message = _nothing_sent(problems + refused)
+	return {
+		"invitations": created,
+		"sent": sent,
+		"refused": refused,
+		"problems": problems,
+		"held": held,
+		"message": message,
+	}
+
+
+def _nothing_sent(problems: list[dict]) -> str:
+	reasons = " ".join(f"{p['reason']} {p['fix']['label']}." for p in problems)
+	return " ".join(filter(None, [_("Nothing was sent."), reasons]))
 
 
 def _check_contact(contact: str, customers: list[str]) -> None:

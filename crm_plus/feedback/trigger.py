@@ -7,11 +7,17 @@ more SELECT), then sends. Never twice for a document: the invitation is unique p
 doctype, reference name) in the database. Two runs at once are serialised by a MariaDB named lock, so
 the per-customer limit also holds then. ERPNext's tables are only read with plain (non-locking) SELECTs;
 the job commits after every batch of invitations.
+
+Without an outgoing e-mail account nothing is sent and nothing is written: once one is set up, the next
+run surveys what came due in the catch-up window. A document whose customer has no e-mail address gets a
+*Not Sent* invitation that says so (one per document, by the unique key), which can be sent again from
+its form once the customer has a contact with an e-mail address.
 """
 
 import frappe
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
+from crm_plus import readiness
 from crm_plus.feedback import invitations
 from crm_plus.feedback.invitations import Recipient
 from crm_plus.touchpoints.chunks import batches, commit
@@ -56,7 +62,10 @@ def hourly():
 
 
 def run(survey: str, today=None) -> list[int]:
-	"""Send the survey for every document that came due; returns the invitations created."""
+	"""Send the survey for every document that came due; returns the invitations created (none, and
+	nothing written, while no e-mail can be queued)."""
+	if not readiness.can_queue_email():
+		return []
 	if not frappe.db.sql("select get_lock(%s, 0)", (LOCK,))[0][0]:
 		return []  # another run is at it
 	try:
@@ -64,7 +73,7 @@ def run(survey: str, today=None) -> list[int]:
 		chosen = choose(doc, candidates(doc, getdate(today or nowdate())))
 		created = []
 		for batch in batches(chosen, BATCH):
-			created += invitations.send(survey, batch)
+			created += invitations.send(survey, batch, keep_refused=True)
 			commit()
 		return created
 	finally:

@@ -154,21 +154,26 @@ def send_email(rule, alerts: list[dict]) -> None:
 
 
 def send_survey(rule, alerts: list[dict]) -> None:
-	"""Send the rule's Feedback Survey to each customer's primary contact; the invitation is unique per
-	(survey, alert), so an alert never sends twice."""
+	"""Send the rule's Feedback Survey to each customer's contact; the invitation is unique per
+	(survey, alert), so an alert never sends twice. An alert whose survey cannot go out (no contact with an
+	e-mail address, no outgoing e-mail account) says so and leaves no invitation."""
+	from crm_plus import readiness
 	from crm_plus.feedback import invitations
 
+	if not readiness.can_queue_email():
+		_mark(alerts, _lt("No outgoing e-mail account; nothing sent"))
+		return
 	found = {r.customer: r for r in invitations.recipients_for_customers([a.customer for a in alerts])}
 	for alert in alerts:
 		recipient = found.get(alert.customer)
 		if not recipient or not recipient.email:
-			_mark([alert], _("No e-mail address found; nothing sent"))
+			_mark([alert], _lt("No e-mail address found; nothing sent"))
 			continue
 		recipient.reference_doctype, recipient.reference_name = "Lifecycle Alert", str(alert.name)
 		created = invitations.send(rule.feedback_survey, [recipient])
 		queued = created and frappe.db.get_value("Feedback Invitation", created[0], "email_queue")
 		if not queued:
-			_mark([alert], _("No outgoing e-mail account; nothing sent"))
+			_mark([alert], _lt("No outgoing e-mail account; nothing sent"))
 			continue
 		frappe.db.set_value(
 			"Lifecycle Alert",

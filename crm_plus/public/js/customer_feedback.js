@@ -1,6 +1,10 @@
 // Feedback surveys from the Customer form ("Feedback > Send Survey") and, in bulk, from the Customer list.
+// Before Send, the dialog says to whom each e-mail goes and who cannot get one (and why, with the fix); after
+// it, what was sent and, when nothing went out, why. A send that cannot go out leaves no invitation.
 window.crm_plus_feedback = window.crm_plus_feedback || {
 	send_survey(customers, after) {
+		const esc = frappe.utils.escape_html;
+		const SHOWN = 10; // names listed per group; the rest are counted
 		const dialog = new frappe.ui.Dialog({
 			title: __("Send Survey"),
 			fields: [
@@ -11,6 +15,7 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 					options: "Feedback Survey",
 					reqd: 1,
 					get_query: () => ({ filters: { audience: "Customer", active: 1 } }),
+					onchange: () => check(),
 				},
 				{
 					fieldname: "contact",
@@ -23,7 +28,9 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 						query: "frappe.contacts.doctype.contact.contact.contact_query",
 						filters: { link_doctype: "Customer", link_name: customers[0] },
 					}),
+					onchange: () => check(),
 				},
+				{ fieldname: "what", fieldtype: "HTML" },
 			],
 			primary_action_label: __("Send"),
 			primary_action(values) {
@@ -34,16 +41,91 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 						contact: values.contact || null,
 					})
 					.then((r) => {
+						if (!r.sent) {
+							// nothing went out (and nothing was recorded): say why, here, and keep the dialog
+							show(
+								`<div class="alert alert-warning crm-plus-not-sent">` +
+									`<b>${esc(__("Nothing was sent."))}</b>` +
+									crm_plus.say_why.html((r.problems || []).concat(r.refused || [])) +
+									`</div>`
+							);
+							return;
+						}
 						dialog.hide();
 						frappe.show_alert({
-							message: __("{0} survey(s) queued", [r.sent]),
-							indicator: r.sent ? "green" : "orange",
+							message: __("Survey e-mailed to {0} of {1} customers.", [r.sent, customers.length]),
+							indicator: r.refused && r.refused.length ? "orange" : "green",
 						});
+						if ((r.refused || []).length || r.held) {
+							frappe.msgprint({
+								title: __("Send Survey"),
+								indicator: "orange",
+								message:
+									`<p>${esc(r.message)}</p>` + crm_plus.say_why.html(r.refused || []),
+							});
+						}
 						after && after(r);
 					});
 			},
 		});
+
+		function show(html) {
+			dialog.fields_dict.what.$wrapper.html(html);
+		}
+
+		function names(rows, render) {
+			const listed = rows.slice(0, SHOWN).map(render).join("");
+			const rest = rows.length > SHOWN ? `<li>${esc(__("and {0} more", [rows.length - SHOWN]))}</li>` : "";
+			return `<ul style="padding-left: 1.2em">${listed}${rest}</ul>`;
+		}
+
+		function check() {
+			const values = dialog.get_values(true) || {};
+			frappe
+				.call({
+					method: "crm_plus.feedback.api.survey_recipients",
+					args: { customers: customers, survey: values.survey || null, contact: values.contact || null },
+					type: "GET",
+				})
+				.then(({ message: r }) => {
+					let html = "";
+					if (r.problems.length) {
+						html += `<div class="alert alert-warning crm-plus-not-sendable">${crm_plus.say_why.html(
+							r.problems
+						)}</div>`;
+					}
+					if (r.recipients.length) {
+						const valid = r.valid_days
+							? " " + __("Each gets a single-use link valid for {0} days.", [r.valid_days])
+							: "";
+						html +=
+							`<p class="crm-plus-will-send">${esc(
+								__("The survey will be e-mailed to {0} customers:", [r.recipients.length])
+							)}${esc(valid)}</p>` +
+							names(
+								r.recipients,
+								(x) =>
+									`<li>${esc(x.customer_name || x.customer)}: ${esc(x.contact_name || "")} &lt;${esc(
+										x.email
+									)}&gt;</li>`
+							);
+					}
+					if (r.refused.length) {
+						html +=
+							`<p class="crm-plus-will-not-send text-warning">${esc(
+								__("{0} customers cannot get it:", [r.refused.length])
+							)}</p>` + crm_plus.say_why.html(r.refused.slice(0, SHOWN));
+						if (r.refused.length > SHOWN) {
+							html += `<p>${esc(__("and {0} more", [r.refused.length - SHOWN]))}</p>`;
+						}
+					}
+					if (r.held) html += `<p class="text-muted">${esc(r.held)}</p>`;
+					show(html);
+				});
+		}
+
 		dialog.show();
+		check();
 	},
 };
 
