@@ -151,7 +151,7 @@ def reports_and_cards() -> dict:
 	today = frappe.utils.nowdate()
 	out = {
 		"Customer Health": timed(lambda: customer_health.execute({})),
-		"Customer Health (At Risk)": timed(lambda: customer_health.execute({"health_label": "At Risk"})),
+		"Customer Health (Unhealthy)": timed(lambda: customer_health.execute({"health_label": "Unhealthy"})),
 		"RFM Segments": timed(lambda: rfm_segments.execute({})),
 		"RFM Segments (movement)": timed(
 			lambda: rfm_segments.execute({"from_date": frappe.utils.add_days(today, -30), "to_date": today})

@@ -42,12 +42,16 @@ def active_customers(filters: str | dict | None = None) -> dict:
 	)
 
 
+AT_RISK = "At Risk"
+
+
 @frappe.whitelist()
 def customers_at_risk(filters: str | dict | None = None) -> dict:
-	"""Customers whose health score is labelled At Risk."""
+	"""Customers in the lifecycle stage At Risk: the slice of the "Customers by Stage" chart beside it.
+	"At Risk" is only ever a stage (the health label is *Unhealthy*, the RFM segment *Slipping Away*)."""
 	r, query = _relationships(lambda r: Count("*"))
-	value = _run(query.where(r.health_label == "At Risk"), r)
-	return _card(value, route=["query-report", "Customer Health"], route_options={"health_label": "At Risk"})
+	value = _run(query.where(r.lifecycle_stage == AT_RISK), r)
+	return _card(value, route=["List", "Customer Relationship"], route_options={"lifecycle_stage": AT_RISK})
 
 
 @frappe.whitelist()

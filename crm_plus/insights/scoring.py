@@ -20,16 +20,18 @@ CHAMPIONS = "Champions"
 LOYAL = "Loyal"
 NEW = "New"
 POTENTIAL = "Potential"
-AT_RISK = "At Risk"
+# not "At Risk", which is a lifecycle stage: good customers who have stopped buying lately
+SLIPPING_AWAY = "Slipping Away"
 HIBERNATING = "Hibernating"
 LOST = "Lost"
 NO_PURCHASE = "No Purchase"
-SEGMENTS = (CHAMPIONS, LOYAL, NEW, POTENTIAL, AT_RISK, HIBERNATING, LOST, NO_PURCHASE)
+SEGMENTS = (CHAMPIONS, LOYAL, NEW, POTENTIAL, SLIPPING_AWAY, HIBERNATING, LOST, NO_PURCHASE)
 
 HEALTHY = "Healthy"
 NEEDS_ATTENTION = "Needs Attention"
-AT_RISK_LABEL = "At Risk"
-LABELS = (HEALTHY, NEEDS_ATTENTION, AT_RISK_LABEL)
+# not "At Risk" (the lifecycle stage): one word for risk per vocabulary, so none can be taken for another
+UNHEALTHY = "Unhealthy"
+LABELS = (HEALTHY, NEEDS_ATTENTION, UNHEALTHY)
 
 RECENCY = "recency"
 FREQUENCY = "frequency"
@@ -79,7 +81,7 @@ def segment(r: int, f: int, m: int) -> str:
 	if r >= 3:
 		return POTENTIAL
 	if fm >= 3:
-		return AT_RISK
+		return SLIPPING_AWAY
 	if r == 2:
 		return HIBERNATING
 	return LOST
@@ -250,4 +252,4 @@ def label(score: int, at_risk_below: int = 40, healthy_from: int = 70) -> str:
 		return HEALTHY
 	if score >= at_risk_below:
 		return NEEDS_ATTENTION
-	return AT_RISK_LABEL
+	return UNHEALTHY

@@ -1,5 +1,5 @@
 """Insights on the real site: RFM quintiles and segments, health scores and their breakdown, weights,
-the "health is At Risk" lifecycle condition, segment history, reports, number cards and permissions."""
+the "health is Unhealthy" lifecycle condition, segment history, reports, number cards and permissions."""
 
 import json
 
@@ -158,9 +158,9 @@ def test_quintiles_ties_and_no_purchase_match_hand_computed_scores():
 		"A": (4, 1, 1, "New"),
 		"B": (4, 1, 1, "New"),
 		"C": (3, 2, 1, "Potential"),
-		"D": (2, 4, 3, "At Risk"),  # fm = (4 + 3 + 1) // 2 = 4, recency 2
-		"E": (1, 2, 4, "At Risk"),  # fm = 3
-		"F": (1, 5, 5, "At Risk"),
+		"D": (2, 4, 3, "Slipping Away"),  # fm = (4 + 3 + 1) // 2 = 4, recency 2
+		"E": (1, 2, 4, "Slipping Away"),  # fm = 3
+		"F": (1, 5, 5, "Slipping Away"),
 		"G": (0, 0, 0, "No Purchase"),
 	}
 	for key, (r, f, m, segment) in expected.items():
@@ -249,7 +249,7 @@ def test_breakdown_sums_to_the_score_and_weights_change_it():
 	settings.save()
 	health.recompute(commit=False, customers=mine)
 	row = rel(customer)
-	assert row.health_score == 25 and row.health_label == "At Risk"
+	assert row.health_score == 25 and row.health_label == "Unhealthy"
 	assert json.loads(row.health_breakdown)["points"] == [0, 0, 0, 0, 25]
 
 	shown = api.get_health(customer)
@@ -268,7 +268,7 @@ def test_settings_refuse_bad_weights():
 		settings.save()
 	settings = frappe.get_single("CRM Plus Settings")
 	settings.health_at_risk_below, settings.health_healthy_from = 70, 40
-	with pytest.raises(frappe.ValidationError, match="At Risk"):
+	with pytest.raises(frappe.ValidationError, match="Unhealthy"):
 		settings.save()
 
 
@@ -282,7 +282,7 @@ def test_rule_on_health_at_risk_alerts_exactly_those_customers():
 	mine = [healthy, at_risk, never]
 	health.recompute(commit=False, customers=mine)
 	assert rel(healthy).health_label == "Healthy"
-	assert rel(at_risk).health_label == "At Risk"
+	assert rel(at_risk).health_label == "Unhealthy"
 	rule = make_rule(group, "health_at_risk", {})
 	matched = [row.customer for row in engine.matches(rule)]
 	assert matched == [at_risk]
@@ -369,7 +369,7 @@ def test_report_filters_and_churn_reasons():
 	assert slowing not in {row["customer"] for row in data}
 	_c, data, _m, _ch = customer_health.execute({"customer_group": group})
 	assert {row["customer"] for row in data} == {gone, slowing}
-	_c, data, _m, _ch = customer_health.execute({"customer_group": group, "health_label": "At Risk"})
+	_c, data, _m, _ch = customer_health.execute({"customer_group": group, "health_label": "Unhealthy"})
 	assert {row["customer"] for row in data} == {gone}
 	# a limited list shows the least healthy first; its chart still counts every customer
 	_c, data, _m, chart = customer_health.execute({"customer_group": group, "limit": 1})
@@ -383,8 +383,19 @@ def test_number_cards():
 	customer = health_customer()
 	health.recompute(commit=False, customers=[customer])
 	before = cards.customers_at_risk()["value"]
-	frappe.db.set_value("Customer Relationship", customer, "health_label", "At Risk")
-	assert cards.customers_at_risk()["value"] == before + 1
+	# "At Risk" is the lifecycle stage only: an unhealthy score or a slipping segment is not counted
+	frappe.db.set_value(
+		"Customer Relationship", customer, {"health_label": "Unhealthy", "rfm_segment": "Slipping Away"}
+	)
+	assert cards.customers_at_risk()["value"] == before
+	frappe.db.set_value("Customer Relationship", customer, "lifecycle_stage", "At Risk")
+	card = cards.customers_at_risk()
+	assert card["value"] == before + 1
+	# the card counts the stage's slice of the "Customers by Stage" donut: the relationships its list shows
+	assert card["route_options"] == {"lifecycle_stage": "At Risk"}
+	assert card["value"] == len(
+		frappe.get_list("Customer Relationship", filters=card["route_options"], pluck="name")
+	)
 	assert cards.active_customers()["value"] >= 1
 	assert cards.average_days_to_pay()["fieldtype"] == "Float"
 	assert isinstance(cards.open_lifecycle_alerts()["value"], int)

@@ -50,8 +50,8 @@ def test_single_customer_and_no_customer():
 		(3, 3, 3, s.LOYAL),
 		(4, 2, 3, s.LOYAL),  # fm 3, bought more than once
 		(3, 1, 1, s.POTENTIAL),
-		(2, 5, 5, s.AT_RISK),
-		(1, 3, 3, s.AT_RISK),
+		(2, 5, 5, s.SLIPPING_AWAY),
+		(1, 3, 3, s.SLIPPING_AWAY),
 		(2, 1, 2, s.HIBERNATING),
 		(1, 2, 2, s.LOST),
 		(0, 0, 0, s.NO_PURCHASE),
@@ -129,8 +129,8 @@ def test_never_bought_has_no_recency_and_scores_what_remains():
 @pytest.mark.parametrize(
 	"score,expected",
 	[
-		(0, s.AT_RISK_LABEL),
-		(39, s.AT_RISK_LABEL),
+		(0, s.UNHEALTHY),
+		(39, s.UNHEALTHY),
 		(40, s.NEEDS_ATTENTION),
 		(69, s.NEEDS_ATTENTION),
 		(70, s.HEALTHY),

@@ -5,7 +5,7 @@ frappe.ui.form.on("Customer", {
 		frappe.call("crm_plus.insights.api.get_health", { customer: frm.doc.name }).then(({ message: h }) => {
 			if (!h) return;
 			const esc = (v) => frappe.utils.escape_html(String(v == null ? "" : v));
-			const color = { Healthy: "green", "Needs Attention": "orange", "At Risk": "red" }[h.label] || "gray";
+			const color = { Healthy: "green", "Needs Attention": "orange", Unhealthy: "red" }[h.label] || "gray";
 			const rows = h.components
 				.map(
 					(c) => `<tr>

@@ -17,15 +17,31 @@ class CustomerSegmentHistory(Document):
 		company: DF.Link | None
 		customer: DF.Link
 		frequency_score: DF.Int
-		health_label: DF.Literal["", "Healthy", "Needs Attention", "At Risk"]
+		health_label: DF.Literal["", "Healthy", "Needs Attention", "Unhealthy"]
 		health_score: DF.Int
 		monetary_score: DF.Int
 		previous_segment: DF.Literal[
-			"", "Champions", "Loyal", "New", "Potential", "At Risk", "Hibernating", "Lost", "No Purchase"
+			"",
+			"Champions",
+			"Loyal",
+			"New",
+			"Potential",
+			"Slipping Away",
+			"Hibernating",
+			"Lost",
+			"No Purchase",
 		]
 		recency_score: DF.Int
 		segment: DF.Literal[
-			"", "Champions", "Loyal", "New", "Potential", "At Risk", "Hibernating", "Lost", "No Purchase"
+			"",
+			"Champions",
+			"Loyal",
+			"New",
+			"Potential",
+			"Slipping Away",
+			"Hibernating",
+			"Lost",
+			"No Purchase",
 		]
 		snapshot_date: DF.Date
 	# end: auto-generated types

@@ -10,7 +10,7 @@ from frappe.query_builder.functions import Count
 from crm_plus.charts import report_chart
 from crm_plus.insights import reports
 
-LABELS = ("Healthy", "Needs Attention", "At Risk")
+LABELS = ("Healthy", "Needs Attention", "Unhealthy")
 
 
 def execute(filters: dict | None = None):

@@ -25,7 +25,7 @@ class CustomerRelationship(Document):
 		first_purchase_date: DF.Date | None
 		frequency_score: DF.Int
 		health_breakdown: DF.JSON | None
-		health_label: DF.Literal["", "Healthy", "Needs Attention", "At Risk"]
+		health_label: DF.Literal["", "Healthy", "Needs Attention", "Unhealthy"]
 		health_score: DF.Int
 		insights_computed_on: DF.Datetime | None
 		invoice_count: DF.Int
@@ -47,7 +47,7 @@ class CustomerRelationship(Document):
 		refreshed_on: DF.Datetime | None
 		rfm_company: DF.Link | None
 		rfm_segment: DF.Literal[
-			"", "Champions", "Loyal", "New", "Potential", "At Risk", "Hibernating", "Lost", "No Purchase"
+			"", "Champions", "Loyal", "New", "Potential", "Slipping Away", "Hibernating", "Lost", "No Purchase"
 		]
 		touchpoints_90d: DF.Int
 	# end: auto-generated types
