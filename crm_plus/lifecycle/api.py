@@ -48,9 +48,22 @@ def preview(rule: str) -> dict:
 def run_now(rule: str) -> dict:
 	"""Check the rule now and act on new matches (in a background job on a large site): the summary of
 	what happened, or ``queued``."""
+	_check_run(rule)
+	return run_now_.start(rule)
+
+
+@frappe.whitelist(methods=["GET"])
+def before_run(rule: str) -> dict:
+	"""What *Run now* would do (how many customers, what for each, or why nothing), before the click."""
+	doc = _check_run(rule)
+	return run_now_.plan(doc)
+
+
+def _check_run(rule: str):
 	if not set(RUN_ROLES) & set(frappe.get_roles()):
 		frappe.throw(
 			_("Only a CRM Manager or System Manager can run lifecycle rules."), frappe.PermissionError
 		)
-	frappe.get_doc("Lifecycle Rule", rule).check_permission("write")
-	return run_now_.start(rule)
+	doc = frappe.get_doc("Lifecycle Rule", rule)
+	doc.check_permission("write")
+	return doc

@@ -55,13 +55,7 @@ frappe.ui.form.on("Lifecycle Rule", {
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Preview"), () => show_preview(frm));
 		if (frappe.user.has_role(["CRM Manager", "System Manager"])) {
-			frm.add_custom_button(__("Run now"), () =>
-				frappe.confirm(__("Check this rule now and act on the customers it matches?"), () =>
-					frappe
-						.call({ method: `${API}.run_now`, args: { rule: frm.doc.name }, freeze: true })
-						.then((r) => show_run(frm, r.message || {}))
-				)
-			);
+			frm.add_custom_button(__("Run now"), () => confirm_run(frm));
 		}
 		if (!frm.crm_plus_run_listener) {
 			// the background job's summary, sent to the user who clicked Run now
@@ -81,6 +75,25 @@ frappe.ui.form.on("Lifecycle Rule", {
 	},
 });
 
+// Before the click: what a run would do for how many customers, or why it would do nothing
+function confirm_run(frm) {
+	const run = () =>
+		frappe
+			.call({ method: `${API}.run_now`, args: { rule: frm.doc.name }, freeze: true })
+			.then((r) => show_run(frm, r.message || {}));
+	frappe
+		.call({ method: `${API}.before_run`, args: { rule: frm.doc.name }, type: "GET" })
+		.then(({ message: plan }) => {
+			const esc = frappe.utils.escape_html;
+			frappe.confirm(
+				`<p class="crm-plus-run-plan">${esc(plan.message)}</p>` +
+					crm_plus.say_why.links(plan.problems) +
+					`<p>${esc(__("Run it now?"))}</p>`,
+				run
+			);
+		});
+}
+
 function show_run(frm, out) {
 	if (out.queued) {
 		frappe.show_alert({
@@ -89,7 +102,8 @@ function show_run(frm, out) {
 		});
 		return;
 	}
-	const message = `<p>${frappe.utils.escape_html(out.message || "")}</p>`;
+	const message =
+		`<p>${frappe.utils.escape_html(out.message || "")}</p>` + crm_plus.say_why.links(out.problems);
 	const link = out.new
 		? `<p><a href="/app/lifecycle-alert?rule=${encodeURIComponent(frm.doc.name)}">${__(
 				"Open the alerts of this rule"
@@ -98,7 +112,10 @@ function show_run(frm, out) {
 	frappe.msgprint({
 		title: __("Run now"),
 		message: message + link,
-		indicator: out.unassigned && out.unassigned.length ? "orange" : "green",
+		indicator:
+			(out.unassigned && out.unassigned.length) || (out.problems && out.problems.length)
+				? "orange"
+				: "green",
 	});
 }
 
