@@ -31,6 +31,8 @@ from itertools import pairwise
 import frappe
 from frappe.utils import now_datetime
 
+from crm_plus import compat
+
 # documents (or customers) per chunk: large enough for set-based statements, small enough that a chunk
 # commits within a second or two
 CHUNK = 5000
@@ -48,7 +50,7 @@ def commit() -> None:
 
 def committing() -> bool:
 	"""Whether a chunk's ``commit`` really commits (not in a test's transaction, unless the test asks)."""
-	return not frappe.flags.in_test or bool(frappe.flags.crm_plus_commit_chunks)
+	return not compat.in_test() or bool(frappe.flags.crm_plus_commit_chunks)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ import erpnext
 import frappe
 from frappe.utils import add_days, flt, getdate, now_datetime
 
+from crm_plus import compat
 from crm_plus.touchpoints import chunks
 from crm_plus.touchpoints.kinds import ACTIVE, NON_CONTACT_TYPES, base_outstanding_sql
 
@@ -67,7 +68,7 @@ def refresh_later(customers: Iterable[str]) -> None:
 			"crm_plus.touchpoints.relationship.refresh",
 			queue="short",
 			enqueue_after_commit=True,
-			now=bool(frappe.flags.in_test),
+			now=compat.in_test(),
 			customers=customers,
 		)
 

@@ -2,7 +2,7 @@
 
 The site is ``$CRM_PLUS_SITE`` (default ``crm.test``) in the bench at ``$CRM_PLUS_BENCH`` (default
 ``~/frappe-bench``). Frappe is initialised the way ``bench run-tests`` does it: current directory at
-``<bench>/sites``, ``frappe.flags.in_test`` set, the app's ``before_tests`` hook run, ERPNext's test records
+``<bench>/sites``, test mode set as the line's own runner sets it, the app's ``before_tests`` hook run, ERPNext's test records
 made. ``tests/conftest.py`` leaves this folder out when there is no such site. Every test is rolled back afterwards, so tests run in any order.
 """
 
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import frappe
 import pytest
+
+from crm_plus import compat
 
 BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
 SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
@@ -27,7 +29,8 @@ frappe.connect()
 if not frappe.conf.allow_tests:
 	frappe.destroy()
 	pytest.exit(f"site {SITE} does not allow tests: bench --site {SITE} set-config allow_tests true", 2)
-frappe.flags.in_test = True
+# Frappe v16 reads the module-level ``frappe.in_test``, v15 the flag: ``set_test_mode`` sets what there is
+compat.set_test_mode(True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,7 +57,7 @@ def rollback(site, request, monkeypatch):
 	frappe.db.rollback()
 	# under test a bulk job's chunk commit only ends the chunk: a browser test or a command run earlier in the
 	# same session (which re-initialises frappe.local) must not turn the rollback of this test into a commit
-	frappe.flags.in_test = True
+	compat.set_test_mode(True)
 	frappe.flags.pop("crm_plus_commit_chunks", None)
 	# Frappe sends an assignment's notification e-mail at once under test (``now=in_test``), and sending
 	# commits (the queue row's status): muted, the e-mail is still queued but nothing commits the test

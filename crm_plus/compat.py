@@ -1,0 +1,25 @@
+"""What differs between the lines of Frappe crm_plus runs on (v15 and v16), decided by feature.
+
+Test mode: Frappe v16 reads the module-level ``frappe.in_test``, set with ``frappe.local.flags.in_test`` by
+``frappe.tests.utils.toggle_test_mode`` (what its test runner calls); v15 has only the flag.
+"""
+
+import frappe
+
+
+def in_test() -> bool:
+	"""Whether Frappe runs under test, read where this line of Frappe keeps it."""
+	if hasattr(frappe, "in_test"):
+		return bool(frappe.in_test)
+	return bool(frappe.flags.in_test)
+
+
+def set_test_mode(enable: bool) -> None:
+	"""Enter (or leave) test mode as the line's own test runner does."""
+	from frappe.tests import utils
+
+	toggle = getattr(utils, "toggle_test_mode", None)
+	if toggle:
+		toggle(enable)
+	else:
+		frappe.local.flags.in_test = enable
