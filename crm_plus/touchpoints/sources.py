@@ -154,7 +154,8 @@ def _quotation(t):
 		t.currency,
 		t.grand_total,
 		t.base_grand_total,
-		t.title,
+		# the customer's name, as ERPNext v15 titles a Quotation by default (v16 has no title column)
+		t.customer_name,
 		t.owner,
 		*_standard(t),
 	).where(t.quotation_to == "Customer")

@@ -1,4 +1,4 @@
-"""Quotation, Sales Order, Delivery Note, Journal Entry and Dunning touchpoints."""
+"""Quotation, Sales Order, Delivery Note, Journal Entry and Dunning touchpoints, and every source at once."""
 
 import frappe
 from erpnext.accounts.doctype.sales_invoice.sales_invoice import create_dunning
@@ -7,7 +7,9 @@ from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
 from erpnext.selling.doctype.sales_order.test_sales_order import make_sales_order
 from frappe.utils import add_days, flt, nowdate
 
-from tests.integration.factories import invoice, make_customer, touchpoints
+from crm_plus.touchpoints import backfill, reconcile
+from crm_plus.touchpoints.sources import SOURCES
+from tests.integration.factories import invoice, invoice_due, make_customer, pay, touchpoints
 
 
 def test_customer_quotation_is_a_touchpoint_lead_quotation_is_not():
@@ -95,3 +97,55 @@ def test_dunning_is_a_collection_touchpoint():
 	assert flt(rows[0].amount) == flt(dunning.grand_total)
 	dunning.cancel()
 	assert touchpoints(customer, touchpoint_type="Dunning")[0].status == "Cancelled"
+
+
+def test_every_source_is_a_touchpoint_live_and_rebuilt_with_no_error_logged():
+	"""On either line of ERPNext (v16's selling documents have no title): each source's live hook, the
+	backfill and the reconciliation write the same touchpoints, and nothing lands in the Error Log."""
+	errors = frappe.db.count("Error Log")
+	customer = make_customer()
+	make_quotation(party_name=customer, qty=1, rate=100)
+	so = make_sales_order(customer=customer, qty=1, rate=200)
+	dn = make_delivery_note(so.name)
+	dn.insert()
+	dn.submit()
+	overdue = invoice_due(customer, 300, add_days(nowdate(), -60), add_days(nowdate(), -30))
+	dunning = create_dunning(overdue.name)
+	dunning.insert()
+	dunning.submit()
+	pay(invoice(customer, rate=400))
+	settled = invoice(customer, rate=500)
+	_journal_entry(
+		{
+			"account": "Debtors - _TC",
+			"party_type": "Customer",
+			"party": customer,
+			"credit_in_account_currency": 500,
+			"reference_type": "Sales Invoice",
+			"reference_name": settled.name,
+		},
+		{"account": "_Test Bank - _TC", "debit_in_account_currency": 500},
+	)
+	reconcile.reconcile()
+	live = _rows(customer)
+	assert {row[0] for row in live} == set(SOURCES)
+	assert ("Quotation", frappe.db.get_value("Customer", customer, "customer_name")) in {
+		(row[0], row[2]) for row in live
+	}
+
+	frappe.db.delete("Customer Touchpoint", {"customer": customer})
+	backfill.backfill(restart=True)
+	reconcile.reconcile()
+	assert _rows(customer) == live
+	assert frappe.db.count("Error Log") == errors
+
+
+def _rows(customer):
+	return sorted(
+		(r.reference_doctype, r.touchpoint_type, r.summary, flt(r.amount), r.status)
+		for r in frappe.get_all(
+			"Customer Touchpoint",
+			filters={"customer": customer},
+			fields=["reference_doctype", "touchpoint_type", "summary", "amount", "status"],
+		)
+	)
