@@ -1,4 +1,5 @@
-"""Period end: final scores, reward proposals, and awarding energy points on approval.
+"""Period end: final scores, reward proposals, and awarding energy points on approval (where Energy Points
+are installed: part of Frappe up to v15, the separate ``eps`` app from v16 on).
 
 The daily job keeps every enabled program's current scores fresh (the leaderboard is live), and once a
 period has ended it computes that period one last time and proposes a CRM Adoption Reward to each user
@@ -8,6 +9,7 @@ impossible, so the job can run twice (or twice at once) safely.
 
 import frappe
 from frappe import _
+from frappe.modules.utils import load_doctype_module
 from frappe.utils import formatdate, getdate, today
 
 from crm_plus.adoption import periods, scores
@@ -100,31 +102,46 @@ def check_approver() -> None:
 		)
 
 
-def energy_points_enabled() -> bool:
-	"""Frappe's energy point system is present (core in v15, an app later) and switched on."""
-	if not frappe.db.table_exists("Energy Point Log"):
-		return False
+def energy_points_module(doctype: str):
+	"""The controller module of an Energy Points doctype, or None where the system is absent: it is part of
+	Frappe up to v15 and the separate ``eps`` app from v16 on (a site upgraded without that app keeps the
+	doctype's record, not its code)."""
+	if not frappe.db.exists("DocType", doctype):
+		return None
 	try:
-		from frappe.social.doctype.energy_point_settings.energy_point_settings import (
-			is_energy_point_enabled,
-		)
+		return load_doctype_module(doctype)
 	except ImportError:
-		return False
-	return bool(is_energy_point_enabled())
+		return None
+
+
+def why_no_energy_points() -> str | None:
+	"""Why approving a reward gives no energy points on this site, or None when it gives them."""
+	settings = energy_points_module("Energy Point Settings")
+	if not settings or not energy_points_module("Energy Point Log"):
+		return _(
+			"No energy points are given: Energy Points are not installed on this site (from Frappe v16 on "
+			"they come with the separate EPS app)."
+		)
+	if not settings.is_energy_point_enabled():
+		return _("No energy points are given: Energy Points are switched off in Energy Point Settings.")
+	return None
 
 
 def award_energy_points(reward) -> str | None:
 	"""Give the reward's energy points once: under a row lock on the reward, only if no log is recorded.
-	Returns the Energy Point Log's name, or None when nothing was (or is to be) awarded."""
+	Returns the Energy Point Log's name, or None when nothing was (or is to be) awarded; where energy points
+	are absent or off, the reward records why (its form shows it)."""
 	locked = frappe.db.sql(
 		f"select energy_point_log from `tab{REWARD}` where name = %s for update",  # nosemgrep
 		reward.name,
 	)
-	if not locked or locked[0][0] or not int(reward.energy_points or 0) or not energy_points_enabled():
+	if not locked or locked[0][0] or not int(reward.energy_points or 0):
 		return None
-	from frappe.social.doctype.energy_point_log.energy_point_log import create_energy_points_log
-
-	log = create_energy_points_log(
+	why = why_no_energy_points()
+	if why:
+		_set(reward, energy_points_note=why)
+		return None
+	log = energy_points_module("Energy Point Log").create_energy_points_log(
 		REWARD,
 		reward.name,
 		{
@@ -139,6 +156,11 @@ def award_energy_points(reward) -> str | None:
 			),
 		},
 	)
-	frappe.db.set_value(REWARD, reward.name, "energy_point_log", log.name, update_modified=False)
-	reward.energy_point_log = log.name
+	_set(reward, energy_point_log=log.name, energy_points_note=None)
 	return log.name
+
+
+def _set(reward, **values) -> None:
+	"""Record values on the reward (in the database and on the document) without a new save."""
+	frappe.db.set_value(REWARD, reward.name, values, update_modified=False)
+	reward.update(values)

@@ -3,6 +3,9 @@
 
 frappe.ui.form.on("CRM Adoption Reward", {
 	refresh(frm) {
+		// where Energy Points are absent or off, approving gives none: the server says why (translated)
+		const no_points = (frm.doc.__onload || {}).no_energy_points;
+		if (no_points) frm.set_intro(no_points, "orange");
 		if (frm.doc.status !== "Proposed" || !frappe.user.has_role("CRM Manager")) return;
 		for (const [label, method] of [
 			[__("Approve"), "approve"],

@@ -24,6 +24,7 @@ class CRMAdoptionReward(Document):
 		decided_on: DF.Datetime | None
 		energy_point_log: DF.Link | None
 		energy_points: DF.Int
+		energy_points_note: DF.SmallText | None
 		full_name: DF.Data | None
 		name: DF.Int | None
 		note: DF.SmallText | None
@@ -35,6 +36,11 @@ class CRMAdoptionReward(Document):
 		status: DF.Literal["Proposed", "Approved", "Rejected"]
 		user: DF.Link | None
 	# end: auto-generated types
+
+	def onload(self):
+		# the form says, before the decision, when approving gives no energy points here
+		if self.status == rewards.PROPOSED and int(self.energy_points or 0):
+			self.set_onload("no_energy_points", rewards.why_no_energy_points())
 
 	def validate(self):
 		self.validate_fixed_fields()
