@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import frappe
 from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
 from frappe.utils import add_days, add_months, get_first_day, get_url, getdate, now_datetime, nowdate
 
 from crm_plus.demo.registry import (
@@ -659,11 +660,13 @@ class Demo:
 
 	def summary(self) -> dict:
 		customers = list(self.customers.values())
-		touchpoints = frappe.get_all(
-			"Customer Touchpoint",
-			filters={"customer": ("in", customers)},
-			fields=["touchpoint_type", "count(name) as n"],
-			group_by="touchpoint_type",
+		tp = DocType("Customer Touchpoint")
+		touchpoints = (
+			frappe.qb.from_(tp)
+			.select(tp.touchpoint_type, Count("*").as_("n"))
+			.where(tp.customer.isin(customers or [""]))
+			.groupby(tp.touchpoint_type)
+			.run(as_dict=True)
 		)
 		stages = frappe.get_all(
 			"Customer Relationship",

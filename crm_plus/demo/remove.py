@@ -23,6 +23,8 @@ REFERENCES = (
 	("Communication", "reference_doctype", "reference_name"),
 	("Notification Log", "document_type", "document_name"),
 	("Energy Point Log", "reference_doctype", "reference_name"),
+	# Frappe v16 logs each change of a user's roles (not in v15: a table that is missing is skipped)
+	("Permission Log", "for_doctype", "for_document"),
 	("Version", "ref_doctype", "docname"),
 	("Email Queue", "reference_doctype", "reference_name"),
 	("Repost Item Valuation", "voucher_type", "voucher_no"),
