@@ -95,6 +95,11 @@ def relationship(customer: str):
 	return frappe.get_doc("Customer Relationship", customer)
 
 
+# a desk role of Frappe itself on every line (v16 ships no Blogger), with no right to crm_plus's or ERPNext's
+# records: a user with only this role is a desk user outside sales
+OUTSIDER_ROLE = "Translator"
+
+
 def make_user(*roles: str) -> str:
 	"""A System User with these roles (and no others)."""
 	email = f"crm-{frappe.generate_hash(length=8)}@example.com"

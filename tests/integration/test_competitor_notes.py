@@ -13,7 +13,7 @@ from tests.integration.competitor_helpers import (
 	make_note,
 	many_test_users,
 )
-from tests.integration.factories import make_customer, make_user
+from tests.integration.factories import OUTSIDER_ROLE, make_customer, make_user
 from tests.integration.plan_helpers import make_plan
 
 pytestmark = pytest.mark.usefixtures("many_test_users")
@@ -221,7 +221,7 @@ def test_lost_opportunity_without_competitors_only_prefills_and_open_deals_are_r
 		make_notes_from_lost_deal("Opportunity", open_opp.name)
 	with pytest.raises(frappe.ValidationError, match="Reference Type: competitor notes are made from"):
 		make_notes_from_lost_deal("Sales Invoice", "x")
-	frappe.set_user(make_user("Blogger"))
+	frappe.set_user(make_user(OUTSIDER_ROLE))
 	with pytest.raises(frappe.PermissionError):
 		make_notes_from_lost_deal("Opportunity", opp.name)
 	assert frappe.db.count("Competitor Note", {"opportunity": opp.name}) == 0

@@ -11,7 +11,13 @@ from tests.integration.competitor_helpers import (
 	make_note,
 	many_test_users,
 )
-from tests.integration.factories import invoice, make_customer, make_customer_group, make_user
+from tests.integration.factories import (
+	OUTSIDER_ROLE,
+	invoice,
+	make_customer,
+	make_customer_group,
+	make_user,
+)
 from tests.integration.plan_helpers import make_plan
 
 pytestmark = pytest.mark.usefixtures("many_test_users")
@@ -35,7 +41,7 @@ def test_plan_lists_and_prints_its_competitor_notes_as_far_as_the_reader_may_see
 	frappe.set_user(reader)
 	if not frappe.has_permission("Customer", "read"):
 		assert [n.name for n in get_plan_notes(plan.name)] == [general.name]
-	frappe.set_user(make_user("Blogger"))
+	frappe.set_user(make_user(OUTSIDER_ROLE))
 	with pytest.raises(frappe.PermissionError):
 		get_plan_notes(plan.name)
 

@@ -84,10 +84,10 @@ def test_shipped_examples_are_installed_disabled_and_idempotently():
 
 def test_the_condition_registry_is_for_who_may_read_rules():
 	from crm_plus.lifecycle import api
-	from tests.integration.factories import make_user
+	from tests.integration.factories import OUTSIDER_ROLE, make_user
 
 	assert {c["key"] for c in api.condition_options()} >= {"overdue_invoice", "no_purchase"}
-	frappe.set_user(make_user("Blogger"))
+	frappe.set_user(make_user(OUTSIDER_ROLE))
 	try:
 		with pytest.raises(frappe.PermissionError):
 			api.condition_options()

@@ -5,6 +5,7 @@ import frappe
 import pytest
 
 from crm_plus.lifecycle import engine, run_now
+from tests.integration.factories import OUTSIDER_ROLE
 from tests.integration.lifecycle_helpers import customer_in, fresh_group, make_rule, make_user, touchpoint
 
 
@@ -126,7 +127,7 @@ def test_the_job_works_chunk_by_chunk_with_progress_and_sends_the_summary(monkey
 
 def test_a_responsible_user_frappe_refuses_leaves_the_others_assigned(no_commit):
 	# with document sharing disabled, Frappe refuses to assign a user who may not read Lifecycle Alerts
-	outsider, owner = make_user("Blogger"), make_user("CRM User", "Sales User")
+	outsider, owner = make_user(OUTSIDER_ROLE), make_user("CRM User", "Sales User")
 	group = fresh_group()
 	theirs, ours = customer_in(group, account_manager=outsider), customer_in(group, account_manager=owner)
 	for customer in (theirs, ours):

@@ -5,6 +5,7 @@ import pytest
 from frappe.utils import getdate
 
 from crm_plus.plans import api, evaluation, money
+from tests.integration.factories import OUTSIDER_ROLE
 from tests.integration.plan_helpers import evaluations, make_plan, own
 from tests.integration.test_plans_kpis import sales_dataset
 
@@ -137,7 +138,7 @@ def test_on_demand_evaluation_is_permission_checked_and_not_duplicated():
 	with pytest.raises(frappe.PermissionError):
 		api.evaluate_now(plan.name)
 	frappe.set_user("Administrator")
-	stranger = _user("Blogger")
+	stranger = _user(OUTSIDER_ROLE)
 	frappe.set_user(stranger)
 	with pytest.raises(frappe.PermissionError):
 		api.get_kpi_trend(plan.name)
@@ -256,7 +257,7 @@ def test_a_crm_user_reads_plans_and_evaluations_without_their_amounts():
 
 def test_a_manager_frappe_refuses_to_assign_still_gets_the_evaluation_made():
 	# with document sharing disabled, Frappe refuses to assign a user who may not read evaluations
-	plan = make_plan(goals=[("New Customers", 5, 100)], manager=_user("Blogger"), activate=True)
+	plan = make_plan(goals=[("New Customers", 5, 100)], manager=_user(OUTSIDER_ROLE), activate=True)
 	frappe.db.set_single_value("System Settings", "disable_document_sharing", 1)
 	frappe.local.system_settings = None
 	try:
