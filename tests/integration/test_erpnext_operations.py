@@ -156,8 +156,14 @@ def test_deleting_a_companys_transactions_keeps_crm_set_up():
 			"process_in_single_transaction": 1,
 		}
 	).insert()
+	if hasattr(record, "generate_to_delete_list"):
+		# ERPNext v16: the doctypes to delete are listed before the submit, without what is to be ignored
+		record.generate_to_delete_list()
+		listed = {row.doctype_name for row in record.doctypes_to_delete}
+		assert listed and not listed & {"Lifecycle Rule", "CRM Plan", "Customer Relationship"}
 	record.submit()
-	record.start_deletion_tasks()
+	if frappe.db.get_value("Transaction Deletion Record", record.name, "status") == "Queued":
+		record.start_deletion_tasks()  # ERPNext v15 starts on request (v16 on submit)
 
 	assert frappe.db.get_value("Transaction Deletion Record", record.name, "status") == "Completed"
 	assert frappe.db.exists("Lifecycle Rule", rule.name)
