@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import frappe
 
+from crm_plus import compat
+
 JOBS = ("backfill", "reconcile", "relationship_refresh", "stage_update", "lifecycle_rules", "plan_evaluation")
 
 
@@ -37,7 +39,7 @@ def run_job(name: str) -> None:
 	from crm_plus.plans import evaluation
 	from crm_plus.touchpoints import backfill, reconcile, relationship
 
-	frappe.flags.in_test = False
+	compat.set_test_mode(False)
 	if name == "backfill":
 		backfill.backfill(restart=True)
 	elif name == "reconcile":
@@ -184,7 +186,7 @@ def main():
 		start = time.perf_counter()
 		results["generated"] = datagen.generate(args.customers, args.invoices, args.payments)
 		results["generated"]["seconds"] = round(time.perf_counter() - start, 1)
-		frappe.flags.in_test = False  # the production path: figures refreshed after the commit, by a job
+		compat.set_test_mode(False)  # the production path: figures refreshed after the commit, by a job
 		_plan()
 		# warm up (caches, buffer pool), then the idle baseline
 		measure(pairs=5)

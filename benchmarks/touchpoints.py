@@ -21,6 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import frappe
 
+from crm_plus import compat
+
 
 def _median_ms(samples):
 	return round(statistics.median(samples) * 1000, 2)
@@ -50,7 +52,7 @@ def hook_overhead(rounds: int = 30) -> dict:
 	events._safely = timed
 	# measure the production path: the relationship refresh is queued for after the commit (tests run it
 	# at once); every round is rolled back, so nothing is ever queued
-	frappe.flags.in_test = False
+	compat.set_test_mode(False)
 	settings = frappe.get_single("CRM Plus Settings")
 	timings = {"invoice": {True: [], False: []}, "payment": {True: [], False: []}}
 	for i in range(rounds * 2 + 4):
@@ -72,7 +74,7 @@ def hook_overhead(rounds: int = 30) -> dict:
 			timings["invoice"][enabled].append(si_time)
 			timings["payment"][enabled].append(pe_time)
 	events._safely = safely
-	frappe.flags.in_test = True
+	compat.set_test_mode(True)
 	settings.db_set("enable_touchpoints", 1)
 	frappe.db.commit()
 	out = {}
@@ -185,7 +187,7 @@ def main():
 
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
-	frappe.flags.in_test = True  # ERPNext's test factories expect it
+	compat.set_test_mode(True)  # ERPNext's test factories expect it
 	from benchmarks import datagen
 
 	results = {"hook_overhead": hook_overhead(args.rounds)}

@@ -4,7 +4,7 @@
 		--site twin.test --out /tmp/twin.test.json [--suite "Sales Invoice" ...] [-k substring ...]
 
 Run by ``compare.py`` for the site with crm_plus and for its twin. It does what ``bench run-tests
---doctype`` does (Frappe's unittest loader, ``frappe.flags.in_test``, test records made and committed) with
+--doctype`` does (Frappe's unittest loader, test mode, test records made and committed) with
 the preparation of ``prepare.py`` instead of the installed apps' ``before_tests`` hooks, and a result
 collector that keeps each test's outcome: ``pass``, ``fail``, ``error`` or ``skip`` (an error in a class
 fixture is reported as its own ``error`` entry, e.g. ``setUpClass (…TestSalesOrder)``). A test that errs
@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 import frappe
 
+from crm_plus import compat
 from tests.erpnext_suites.prepare import SUITES, prepare_site
 
 SEVERITY = {"pass": 0, "skip": 0, "fail": 1, "error": 2}
@@ -195,7 +196,7 @@ def run(site: str, suites: list[str], keywords: list[str], ids: set[str]) -> dic
 			raise SystemExit(
 				f"site {site} does not allow tests: bench --site {site} set-config allow_tests true"
 			)
-		frappe.flags.in_test = True
+		compat.set_test_mode(True)
 		frappe.flags.print_messages = False
 		frappe.clear_cache()
 		apps = frappe.get_installed_apps()
