@@ -100,14 +100,7 @@ def catch_up(plan: str, today=None) -> list[str]:
 def evaluate_on_demand(plan, today=None):
 	"""An interim evaluation of the current period up to today (or the plan's end); a draft that already
 	covers the same days is reused rather than duplicated."""
-	if plan.status == "Draft":
-		frappe.throw(_("Activate the plan before evaluating it."))
-	today, start, end = getdate(today), getdate(plan.period_from), getdate(plan.period_to)
-	to_date = min(today, end)
-	if to_date < start:
-		frappe.throw(_("The plan starts on {0}; there is nothing to evaluate yet.").format(formatdate(start)))
-	due = schedule.next_due(start, plan.evaluation_frequency, after=to_date - timedelta(days=1), end=end)
-	from_date = schedule.period(start, plan.evaluation_frequency, due, end)[0] if due else start
+	from_date, to_date = on_demand_period(plan, today)
 	key = draft_key(plan.name, from_date, to_date)
 	existing = frappe.db.get_value("CRM Plan Evaluation", {"draft_key": key})
 	if existing:
@@ -121,6 +114,20 @@ def evaluate_on_demand(plan, today=None):
 			"CRM Plan Evaluation",
 			frappe.db.get_value("CRM Plan Evaluation", {"draft_key": key}, for_update=True),
 		)
+
+
+def on_demand_period(plan, today=None) -> tuple:
+	"""The days an interim evaluation covers: the current period up to today (or the plan's end); refused,
+	with why, for a plan in Draft or one that has not started."""
+	if plan.status == "Draft":
+		frappe.throw(_("Activate the plan before evaluating it."))
+	today, start, end = getdate(today), getdate(plan.period_from), getdate(plan.period_to)
+	to_date = min(today, end)
+	if to_date < start:
+		frappe.throw(_("The plan starts on {0}; there is nothing to evaluate yet.").format(formatdate(start)))
+	due = schedule.next_due(start, plan.evaluation_frequency, after=to_date - timedelta(days=1), end=end)
+	from_date = schedule.period(start, plan.evaluation_frequency, due, end)[0] if due else start
+	return from_date, to_date
 
 
 def draft_key(plan: str, from_date, to_date) -> str:

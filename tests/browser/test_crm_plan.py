@@ -35,8 +35,16 @@ def test_plan_activate_evaluate_now_and_the_trend_chart(desk, site_data):
 	assert frappe.db.get_value("CRM Plan", plan, "status") == "Active"
 
 	page.get_by_role("button", name=desk.__("Evaluate Now"), exact=True).click()
+	# before anything is made, it says which days it computes for how many goals
+	said = page.locator(".modal.show .crm-plus-evaluate-plan").last
+	said.wait_for()
+	assert " 2 " in said.inner_text()  # the plan's two goals
+	page.wait_for_timeout(600)  # the dialog's fade-in
+	desk.screenshot("crm-plan-evaluate-now")
+	page.locator(".modal.show .btn-primary", has_text=desk.__("Yes")).last.click()
 	page.wait_for_url("**/app/crm-plan-evaluation/**")
 	desk.form("CRM Plan Evaluation")
+	desk.close_dialogs()  # what it says about goals that had nothing to measure
 	# achievements and the score with one decimal, and which goals are behind, for which period
 	intro = page.locator(".form-message", has_text=desk.__("New Customers")).first
 	intro.wait_for()  # the goal far below target is named beside the score

@@ -126,8 +126,8 @@ def test_on_demand_evaluation_is_permission_checked_and_not_duplicated():
 		api.evaluate_now(plan.name)
 	plan.activate()
 
-	name = api.evaluate_now(plan.name)
-	assert api.evaluate_now(plan.name) == name  # the open draft is reused
+	name = api.evaluate_now(plan.name)["name"]
+	assert api.evaluate_now(plan.name)["name"] == name  # the open draft is reused
 	doc = frappe.get_doc("CRM Plan Evaluation", name)
 	assert doc.evaluation_type == "On Demand" and not doc.scheduled_for
 	# the current quarter up to today

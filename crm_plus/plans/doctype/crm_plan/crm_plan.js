@@ -34,11 +34,7 @@ frappe.ui.form.on("CRM Plan", {
 			);
 		}
 		if (frm.doc.status !== "Draft" && frappe.model.can_create("CRM Plan Evaluation")) {
-			frm.add_custom_button(__("Evaluate Now"), () =>
-				frappe
-					.call("crm_plus.plans.api.evaluate_now", { plan: frm.doc.name })
-					.then(({ message }) => frappe.set_route("Form", "CRM Plan Evaluation", message))
-			);
+			frm.add_custom_button(__("Evaluate Now"), () => evaluate_now(frm));
 		}
 		if (frm.doc.status === "Active" && frm.perm[0]?.write) {
 			frm.add_custom_button(__("Close"), () =>
@@ -184,4 +180,37 @@ function first_evaluation_bars(message) {
 			__("Evaluation of {0}; the trend line appears from the second evaluation.", [message.labels[0]])
 		)}</p>` + rows.join("")
 	);
+}
+
+// Before the click: the days an evaluation covers (or that one exists already); after it, what was made and
+// which goals had nothing to measure
+function evaluate_now(frm) {
+	const esc = frappe.utils.escape_html;
+	frappe
+		.call({ method: "crm_plus.plans.api.before_evaluate", args: { plan: frm.doc.name }, type: "GET" })
+		.then(({ message: plan }) =>
+			frappe.confirm(
+				`<p class="crm-plus-evaluate-plan">${esc(plan.message)}</p><p>${esc(__("Evaluate now?"))}</p>`,
+				() =>
+					frappe
+						.call({
+							method: "crm_plus.plans.api.evaluate_now",
+							args: { plan: frm.doc.name },
+							freeze: true,
+						})
+						.then(({ message: r }) =>
+							frappe.set_route("Form", "CRM Plan Evaluation", r.name).then(() => {
+								if (r.reused || (r.no_data || []).length) {
+									frappe.msgprint({
+										title: __("Evaluate Now"),
+										indicator: "orange",
+										message: esc(r.message),
+									});
+								} else {
+									frappe.show_alert({ message: r.message, indicator: "green" });
+								}
+							})
+						)
+			)
+		);
 }
