@@ -166,8 +166,8 @@ def test_a_notification_on_new_alerts_sends_one_email_per_alert():
 
 def test_evaluate_now_twice_makes_one_draft_and_one_todo(monkeypatch):
 	plan = make_plan(goals=[("Revenue", 1000, 1)], activate=True, manager=make_user("CRM Manager"))
-	first = plans_api.evaluate_now(plan.name)
-	assert plans_api.evaluate_now(plan.name) == first
+	first = plans_api.evaluate_now(plan.name)["name"]
+	assert plans_api.evaluate_now(plan.name)["name"] == first
 
 	# two clicks at once: both miss the draft on their first look; the unique key keeps it to one
 	get_value = frappe.db.get_value
@@ -179,7 +179,7 @@ def test_evaluate_now_twice_makes_one_draft_and_one_todo(monkeypatch):
 		return get_value(doctype, filters, *args, **kwargs)
 
 	monkeypatch.setattr(frappe.db, "get_value", miss_the_draft)
-	assert plans_api.evaluate_now(plan.name) == first
+	assert plans_api.evaluate_now(plan.name)["name"] == first
 	monkeypatch.undo()
 	assert frappe.db.count("CRM Plan Evaluation", {"plan": plan.name}) == 1
 	assert frappe.db.count("ToDo", {"reference_type": "CRM Plan Evaluation", "reference_name": first}) == 1
