@@ -20,6 +20,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, date_diff, getdate, now_datetime
 
+from crm_plus import labels
 from crm_plus.lifecycle import actions, stages
 from crm_plus.lifecycle.conditions import get_condition
 from crm_plus.lifecycle.conditions.base import DAILY, HOURLY
@@ -225,8 +226,9 @@ def matches(rule, chunk_start: str | None = None, chunk_end: str | None = None) 
 	rows.sort(key=_customer)  # in customer order, as the batches of a run take them
 	condition = get_condition(rule.condition)
 	public = _bind(_(condition.template(False)), rule.parameter_values(), rows)
+	shown = labels.translator(rows[0] if rows else ())  # a segment or NPS category in the text's language
 	for row in rows:
-		row.public_explanation = public.format_map(row)
+		row.public_explanation = public.format_map(shown(row))
 	return rows
 
 
@@ -238,8 +240,9 @@ def explain(rule, rows: list[dict], with_money: bool = True) -> None:
 			row.explanation = row.public_explanation
 		return
 	template = _bind(_(condition.template(True)), rule.parameter_values(), rows)
+	shown = labels.translator(rows[0] if rows else ())
 	for row in rows:
-		row.explanation = template.format_map(row)
+		row.explanation = template.format_map(shown(row))
 
 
 def _bind(template: str, parameters: dict, rows: list[dict]) -> str:

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import escape_html, fmt_money, get_datetime, getdate
 
 from crm_plus.access import can_read_money
+from crm_plus.touchpoints import summaries
 from crm_plus.touchpoints.kinds import MANUAL_TYPES
 
 TIMELINE_FIELDS = [
@@ -89,6 +90,8 @@ def timeline_content(doctype: str, docname: str) -> list[dict]:
 		return []
 	limit = frappe.get_cached_doc("CRM Plus Settings").timeline_limit or 50
 	rows = get_timeline(docname, 0, limit)
+	for name, summary in summaries.shown(rows).items():  # crm_plus's own summaries in the reader's language
+		next(row for row in rows if row.name == name).summary = summary
 	return [
 		{
 			"icon": "call" if row.touchpoint_type in ("Call", "Meeting", "Visit") else "file",

@@ -16,7 +16,7 @@ CHART_USERS = 20
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.program:
-		return get_columns([]), []
+		return get_columns([]), [], _("Choose an adoption program to see its leaderboard.")
 	program = frappe.get_cached_doc("CRM Adoption Program", filters.program)
 	period_start = leaderboard.current_period_start(program.name, filters.date)
 	keys = [row.metric for row in program.metrics]

@@ -2,6 +2,12 @@
 // For license information, please see license.txt
 
 frappe.ui.form.on("Feedback Response", {
+	setup() {
+		// an answer's question type is stored in English: shown in the reader's language
+		const answer = frappe.meta.docfield_map["Feedback Answer"] || {};
+		if (answer.question_type) answer.question_type.formatter = (value) => (value ? __(value) : "");
+	},
+
 	survey(frm) {
 		// one answer row per question of the chosen survey, to be answered in the grid
 		if (!frm.is_new() || !frm.doc.survey) return;

@@ -11,9 +11,11 @@ from frappe.utils import add_days, cint, date_diff, getdate
 
 from crm_plus.charts import report_chart
 from crm_plus.insights import reports
+from crm_plus.labels import N_
 
-FREQUENCY_FELL = "Frequency fell"
-CHURN_THRESHOLD = "Churn threshold passed"
+# each row's reason, shown in the reader's language
+FREQUENCY_FELL = N_("Frequency fell")
+CHURN_THRESHOLD = N_("Churn threshold passed")
 
 
 def execute(filters: dict | None = None):

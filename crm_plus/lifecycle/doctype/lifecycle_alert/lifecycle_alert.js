@@ -1,7 +1,25 @@
 // Copyright (c) 2026, crm_plus developers and contributors
 // For license information, please see license.txt
 
+frappe.provide("crm_plus.lifecycle");
+crm_plus.lifecycle.condition_labels = crm_plus.lifecycle.condition_labels || {};
+
 frappe.ui.form.on("Lifecycle Alert", {
+	setup() {
+		// stored as a key and an English name: shown as the reader's labels (the condition's comes with the form)
+		const fields = frappe.meta.docfield_map["Lifecycle Alert"] || {};
+		if (fields.action) fields.action.formatter = (value) => (value ? __(value) : "");
+		if (fields.condition) {
+			fields.condition.formatter = (value) =>
+				frappe.utils.escape_html(crm_plus.lifecycle.condition_labels[value] || value || "");
+		}
+	},
+
+	onload(frm) {
+		const shown = frm.doc.__onload?.shown;
+		if (shown) crm_plus.lifecycle.condition_labels[frm.doc.condition] = shown.condition;
+	},
+
 	refresh(frm) {
 		if (frm.doc.status === "Open") {
 			frm.add_custom_button(__("Resolve"), () => {
@@ -23,30 +41,20 @@ frappe.ui.form.on("Lifecycle Alert", {
 	},
 });
 
-// the values that made the rule match, as a table of labelled values rather than raw JSON
+// the values that made the rule match, labelled and in the reader's language (the server sends them with
+// the form, amounts only for those who may read them), as a table rather than raw JSON
 function show_matched_values(frm) {
 	frm.toggle_display(["facts", "matched_values"], false);
 	const wrapper = frm.fields_dict.explanation.$wrapper;
 	wrapper.find(".crm-plus-matched-values").remove();
-	let values = {};
-	try {
-		// facts for everyone, amounts (permlevel 1) only for those who may read them
-		values = {
-			...(JSON.parse(frm.doc.facts || "{}") || {}),
-			...(JSON.parse(frm.doc.matched_values || "{}") || {}),
-		};
-	} catch (e) {
-		return;
-	}
-	const hidden = ["lifecycle_stage"];
-	const rows = Object.entries(values)
-		.filter(([key, value]) => value !== null && value !== "" && !hidden.includes(key))
-		.map(([key, value]) => {
+	const values = frm.doc.__onload?.shown?.values || [];
+	const rows = values
+		.map(([key, value, label]) => {
 			const text = /^\d{4}-\d{2}-\d{2}$/.test(String(value))
 				? frappe.datetime.str_to_user(value)
 				: String(value);
-			return `<tr><td class="text-muted">${frappe.utils.escape_html(
-				__(frappe.unscrub(key))
+			return `<tr data-key="${frappe.utils.escape_html(key)}"><td class="text-muted">${frappe.utils.escape_html(
+				label
 			)}</td><td>${frappe.utils.escape_html(text)}</td></tr>`;
 		})
 		.join("");

@@ -8,8 +8,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from crm_plus import access
-from crm_plus.lifecycle import stages
+from crm_plus import access, labels
+from crm_plus.lifecycle import matched, stages
 from crm_plus.lifecycle.actions import can_read_money, render_action
 from crm_plus.lifecycle.conditions import get_condition
 
@@ -56,6 +56,15 @@ class LifecycleAlert(Document):
 		if self.action_message:
 			self.action_taken = render_action(self.action_message, json.loads(self.action_args or "[]"))
 
+		condition = get_condition(self.condition)
+		with_money = can_read_money(frappe.session.user)
+		self.set_onload(
+			"shown",
+			{
+				"condition": _(condition.label) if condition else self.condition,
+				"values": matched.rows(condition, self.facts, self.matched_values if with_money else None),
+			},
+		)
 	def render_explanation(self, with_money: bool | None = None) -> str:
 		"""Why the rule matched, from the stored condition and values, in the current language."""
 		condition = get_condition(self.condition)
@@ -67,7 +76,7 @@ class LifecycleAlert(Document):
 		if with_money:
 			values.update(json.loads(self.matched_values or "{}"))
 		try:
-			return _(condition.template(with_money)).format(**values)
+			return _(condition.template(with_money)).format(**labels.translated(values))
 		except (KeyError, IndexError, ValueError):
 			return self.explanation
 

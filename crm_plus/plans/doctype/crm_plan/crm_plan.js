@@ -3,6 +3,9 @@
 
 frappe.ui.form.on("CRM Plan", {
 	setup(frm) {
+		// a goal's unit is stored in English (its KPI is an Autocomplete, which Frappe translates itself)
+		const goal = frappe.meta.docfield_map["CRM Plan Goal"] || {};
+		if (goal.unit) goal.unit.formatter = (value) => (value ? __(value) : "");
 		frm.set_query("manager", () => ({ filters: { enabled: 1, user_type: "System User" } }));
 		frm.set_query("user", "stage_owners", () => ({ filters: { enabled: 1 } }));
 		frm.set_query("responsible_user", "components", () => ({ filters: { enabled: 1 } }));

@@ -2,6 +2,14 @@
 // For license information, please see license.txt
 
 frappe.ui.form.on("CRM Plan Evaluation", {
+	setup() {
+		// KPI names and units are stored in English: shown in the reader's language
+		const fields = frappe.meta.docfield_map["CRM Plan Evaluation Goal"] || {};
+		for (const name of ["kpi", "unit"]) {
+			if (fields[name]) fields[name].formatter = (value) => (value ? __(value) : "");
+		}
+	},
+
 	refresh(frm) {
 		if (frm.doc.plan) {
 			frm.add_custom_button(__("Open Plan"), () => frappe.set_route("Form", "CRM Plan", frm.doc.plan));
