@@ -41,11 +41,16 @@ def apply(rule, alerts: list[dict]) -> None:
 
 def assign_todo(rule, alerts: list[dict]) -> None:
 	users = responsible.users_for(rule, [a.customer for a in alerts])
+	same_fact = open_alerts_of_same_fact(rule, alerts)
 	assigned = None
 	for alert in alerts:
 		user = users.get(alert.customer)
 		if not user:
 			_mark([alert], _lt("No responsible user found; nothing assigned"))
+			continue
+		# another rule's open alert of the same condition already gave this user a ToDo for this customer
+		if into := _first(same_fact.get(alert.customer), lambda a: a.todo and a.responsible_user == user):
+			merge(alert, into, user)
 			continue
 		todo = assign(
 			"Lifecycle Alert",
@@ -112,12 +117,20 @@ def send_email(rule, alerts: list[dict]) -> None:
 	}
 	users = {} if rule.email_to == "Customer" else responsible.users_for(rule, customers)
 	emails = _user_emails([u for u in users.values() if u])
+	same_fact = open_alerts_of_same_fact(rule, alerts)
 	for alert in alerts:
 		customer = info.get(alert.customer) or frappe._dict()
 		user = users.get(alert.customer)
 		recipient = customer.email_id if rule.email_to == "Customer" else emails.get(user)
 		if not recipient:
 			_mark([alert], _lt("No e-mail address found; nothing sent"))
+			continue
+		# the same recipient was already e-mailed about this fact by another rule's open alert
+		if into := _first(
+			same_fact.get(alert.customer),
+			lambda a: a.email_queue and a.action == SEND_EMAIL and a.recipient == recipient,
+		):
+			merge(alert, into, recipient)
 			continue
 		# amounts go to the customer (their own invoices) and to users who may read them, never to others
 		money = rule.email_to == "Customer" or can_read_money(user)
@@ -181,6 +194,52 @@ def send_survey(rule, alerts: list[dict]) -> None:
 			{"email_queue": queued, "action_taken": _("Survey sent to {0}").format(recipient.email)},
 			update_modified=False,
 		)
+
+
+MERGED = "Merged"
+
+
+def open_alerts_of_same_fact(rule, alerts: list[dict]) -> dict[str, list[dict]]:
+	"""{customer: open alerts of other rules on the same condition (the same fact), oldest first}, each
+	with whom it reached (``responsible_user``, ``recipient`` of its e-mail); one query for the batch."""
+	if not alerts:
+		return {}
+	a, q = frappe.qb.DocType("Lifecycle Alert"), frappe.qb.DocType("Email Queue Recipient")
+	rows = (
+		frappe.qb.from_(a)
+		.left_join(q)
+		.on(q.parent == a.email_queue)
+		.select(a.name, a.customer, a.rule, a.action, a.todo, a.responsible_user, a.email_queue)
+		.select(q.recipient)
+		.where(a.customer.isin([alert.customer for alert in alerts]))
+		.where((a.status == "Open") & (a.condition == rule.condition) & (a.rule != rule.name))
+		.orderby(a.name)
+	).run(as_dict=True)
+	found: dict[str, list[dict]] = {}
+	for row in rows:
+		found.setdefault(row.customer, []).append(row)
+	return found
+
+
+def _first(rows, test):
+	return next((row for row in rows or () if test(row)), None)
+
+
+def merge(alert, into, whom: str) -> None:
+	"""The alert states the fact another rule's open alert already acted on, for the same person: it is
+	kept (its rule's cooldown runs from it) as *Merged* into that one, and nothing is done twice."""
+	frappe.db.set_value(
+		"Lifecycle Alert", alert.name, {"status": MERGED, "merged_into": into.name}, update_modified=False
+	)
+	_mark(
+		[alert],
+		_lt(
+			"Same fact as the open alert {0} of the rule {1}, which already reached {2}: merged into it, nothing done twice"
+		),
+		into.name,
+		into.rule,
+		whom,
+	)
 
 
 def set_stage(rule, alerts: list[dict]) -> None:

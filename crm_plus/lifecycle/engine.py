@@ -25,7 +25,7 @@ from crm_plus.lifecycle import actions, stages
 from crm_plus.lifecycle.conditions import get_condition
 from crm_plus.lifecycle.conditions.base import DAILY, HOURLY
 from crm_plus.lifecycle.scope import in_tree, rule_scope
-from crm_plus.lifecycle.stage_rules import PROSPECT
+from crm_plus.lifecycle.stage_rules import CHURNED, PROSPECT
 from crm_plus.touchpoints import chunks
 
 DEFAULT_CHUNK = 20000
@@ -301,18 +301,20 @@ def match_query(rule, chunk_start: str | None = None, chunk_end: str | None = No
 	where = ["c.disabled = 0"]
 	if params["rule_stages"]:
 		where.append("coalesce(nullif(r.lifecycle_stage, ''), 'Prospect') in %(rule_stages)s")
+	else:
+		# a rule for every stage leaves churned customers alone (no follow-up, no overdue reminder for a
+		# customer who has gone): a rule meant for them names the stage Churned among its stages
+		where.append("coalesce(r.lifecycle_stage, '') != %(churned)s")
+		params["churned"] = CHURNED
 	if rule.customer_group:
 		where.append(in_tree("c.customer_group", "Customer Group", "rule_group"))
 	if rule.territory:
 		where.append(in_tree("c.territory", "Territory", "rule_territory"))
 	if rule.min_lifetime_revenue:
 		where.append("coalesce(r.lifetime_revenue, 0) >= %(rule_min_revenue)s")
-	# the relationship only when the rule restricts by it: a primary-key lookup per matched customer
-	relationship = (
-		"left join `tabCustomer Relationship` r on r.name = m.customer"
-		if params["rule_stages"] or rule.min_lifetime_revenue
-		else ""
-	)
+	# the relationship, for the rule's stages (or to leave out the churned): a primary-key lookup per
+	# matched customer
+	relationship = "left join `tabCustomer Relationship` r on r.name = m.customer"
 	where.append(
 		"""not exists (select 1 from `tabLifecycle Alert` a
 			where a.rule = %(rule_name)s and a.customer = m.customer and a.matched_on > %(cooldown_from)s)"""

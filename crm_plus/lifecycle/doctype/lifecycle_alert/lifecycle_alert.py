@@ -16,7 +16,7 @@ from crm_plus.lifecycle.conditions import get_condition
 # every field but the status (and the times it stamps, the texts rendered for the reader) is the engine's
 ENGINE_FIELDS = ("rule", "customer", "matched_on", "window_start", "facts", "matched_values", "condition")
 ENGINE_FIELDS += ("action", "action_args", "action_message", "stage_set", "responsible_user", "todo")
-ENGINE_FIELDS += ("email_queue", "run_token")
+ENGINE_FIELDS += ("email_queue", "run_token", "merged_into")
 
 
 class LifecycleAlert(Document):
@@ -39,13 +39,14 @@ class LifecycleAlert(Document):
 		facts: DF.Code | None
 		matched_on: DF.Datetime | None
 		matched_values: DF.Code | None
+		merged_into: DF.Link | None
 		name: DF.Int | None
 		resolved_on: DF.Datetime | None
 		responsible_user: DF.Link | None
 		rule: DF.Link
 		run_token: DF.Data | None
 		stage_set: DF.Literal["", "At Risk", "Churned"]
-		status: DF.Literal["Open", "Resolved"]
+		status: DF.Literal["Open", "Resolved", "Merged"]
 		todo: DF.Link | None
 		window_start: DF.Date | None
 	# end: auto-generated types
@@ -88,6 +89,13 @@ class LifecycleAlert(Document):
 		# the texts the form showed were rendered for its reader: what is stored stays as the engine wrote it
 		if before := self.get_doc_before_save():
 			self.explanation, self.action_taken = before.explanation, before.action_taken
+		if self.status == "Merged" and not self.merged_into:
+			# only the engine merges an alert into another rule's open alert on the same fact
+			frappe.throw(
+				_("{0} can be {1} only when the rule merged it into another alert.").format(
+					_(self.meta.get_label("status")), _("Merged")
+				)
+			)
 		if self.has_value_changed("status"):
 			self.resolved_on = now_datetime() if self.status == "Resolved" else None
 

@@ -61,6 +61,7 @@ class LifecycleRule(Document):
 		self.validate_action()
 		self.validate_responsible()
 		self.validate_numbers()
+		self.say_which_rules_overlap()
 
 	@property
 	def condition_def(self):
@@ -152,6 +153,34 @@ class LifecycleRule(Document):
 			self._required("responsible_role")
 		if self.responsible == "User" and not self.responsible_user:
 			self._required("responsible_user")
+
+	def say_which_rules_overlap(self):
+		"""Tell the person enabling a rule which enabled rules already alert on the same condition: a
+		customer both match gets one ToDo or e-mail per person, the later alert being merged into the open
+		one (``actions.merge``), and the rule's stages say whether churned customers are touched."""
+		if not self.enabled or self.action not in (ASSIGN_TODO, SEND_EMAIL):
+			return
+		if not (self.is_new() or any(self.has_value_changed(f) for f in ("enabled", "condition", "action"))):
+			return
+		others = frappe.get_all(
+			"Lifecycle Rule",
+			filters={
+				"enabled": 1,
+				"condition": self.condition,
+				"action": ("in", [ASSIGN_TODO, SEND_EMAIL]),
+				"name": ("!=", self.name or ""),
+			},
+			pluck="title",
+			order_by="title",
+		)
+		if others:
+			frappe.msgprint(
+				_(
+					"{0} also alert on the condition {1}. A customer matched by both is not alerted twice for the same fact: when an open alert of another rule already gave the same person a ToDo or e-mail, the new alert is merged into it (status Merged)."
+				).format(", ".join(frappe.bold(t) for t in others), _(self.condition_def.label)),
+				title=_("Rules on the Same Condition"),
+				indicator="orange",
+			)
 
 	def _required(self, field: str):
 		frappe.throw(
