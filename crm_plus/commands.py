@@ -18,6 +18,7 @@ def backfill(context, chunk, restart):
 	import frappe
 
 	from crm_plus.touchpoints.backfill import backfill as run
+	from crm_plus.touchpoints.backfill import outcome
 
 	site = get_site(context)
 	frappe.init(site=site)
@@ -40,6 +41,7 @@ def backfill(context, chunk, restart):
 		frappe.db.commit()
 		for doctype, count in written.items():
 			click.echo(f"{doctype}: {count} touchpoints written")
+		click.echo(outcome(written))  # and when it wrote nothing, why
 	finally:
 		frappe.destroy()
 

@@ -79,3 +79,18 @@ def job_running(job_id: str) -> bool:
 		return is_job_enqueued(job_id)
 	except Exception:
 		return False
+
+
+def no_worker(command: str) -> dict:
+	"""The reason and the fix when no background worker would run a queued job (``command``: the bench
+	command that does the same work in the foreground)."""
+	return {
+		"reason": _(
+			"No background worker is running on this bench: the job waits in the queue until one starts."
+		),
+		"fix": fix(
+			_("Start the bench's workers (bench start, or its supervisor service), or run: {0}").format(
+				command
+			)
+		),
+	}

@@ -74,14 +74,22 @@ def get_relationship_summary(customer: str) -> dict | None:
 	return {field: doc.get(field) for field in SUMMARY_FIELDS}
 
 
-@frappe.whitelist(methods=["POST"])
-def start_backfill() -> None:
-	"""Queue the backfill (CRM Plus Settings button)."""
+@frappe.whitelist(methods=["GET"])
+def before_backfill() -> dict:
+	"""What the backfill would do (CRM Plus Settings button), before it is started: writes nothing."""
 	frappe.get_doc("CRM Plus Settings").check_permission("write")
-	from crm_plus.touchpoints.backfill import enqueue_backfill
+	from crm_plus.touchpoints import backfill
 
-	enqueue_backfill()
-	frappe.msgprint(_("Backfill queued. Progress is shown here while it runs."), alert=True)
+	return backfill.plan()
+
+
+@frappe.whitelist(methods=["POST"])
+def start_backfill() -> dict:
+	"""Queue the backfill (CRM Plus Settings button), unless one runs already: says which."""
+	frappe.get_doc("CRM Plus Settings").check_permission("write")
+	from crm_plus.touchpoints import backfill
+
+	return backfill.start(frappe.session.user)
 
 
 def timeline_content(doctype: str, docname: str) -> list[dict]:

@@ -16,13 +16,16 @@ from collections.abc import Callable, Iterable
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
 from frappe.utils import now_datetime
 
+from crm_plus import readiness
 from crm_plus.touchpoints import chunks, relationship
 from crm_plus.touchpoints.sources import SOURCES, overdue_invoices, write_selected
 
 CHUNK = chunks.CHUNK
 JOB_ID = "crm_plus_backfill"
+DONE_EVENT = "crm_plus_backfill_done"
 CURSOR_KEY = "crm_plus_backfill_cursor"
 OVERDUE = "Overdue"
 DONE = "\uffff"  # sorts after every name: the whole doctype is done
@@ -137,7 +140,78 @@ def set_cursor(cursor: dict) -> None:
 	chunks.set_state(CURSOR_KEY, cursor)
 
 
-def enqueue_backfill():
+def plan() -> dict:
+	"""What *Run Backfill Now* would do, said before it starts: how many documents of each kind it reads,
+	how many touchpoints they have already, how many customers it refreshes; or why it would do nothing
+	(ERPNext holds no such documents, a backfill runs already) and whether a worker would run it."""
+	documents = {
+		source.doctype: frappe.db.count(source.doctype, {"docstatus": ("in", (1, 2))})
+		for source in SOURCES.values()
+	}
+	tp = DocType("Customer Touchpoint")
+	recorded = (
+		frappe.qb.from_(tp).select(Count("*")).where(tp.reference_doctype.isin(list(documents))).run()[0][0]
+	)
+	running = readiness.job_running(JOB_ID)
+	problems = []
+	if running:
+		lines = [_already_running()]
+	elif not sum(documents.values()):
+		lines = [_nothing_to_record()]
+	else:
+		counts = ", ".join(f"{n} {_(doctype)}" for doctype, n in documents.items() if n)
+		lines = [
+			_(
+				"The backfill records a touchpoint for each submitted or cancelled document that has none yet "
+				"({0}; their touchpoints so far: {1}), marks the invoices past their due date, then refreshes "
+				"the relationship of each of the {2} customers. It runs in the background; documents already "
+				"recorded are skipped."
+			).format(counts, recorded, frappe.db.count("Customer"))
+		]
+		if get_cursor():
+			lines.append(_("An interrupted backfill is continued where it stopped."))
+	if not running and readiness.workers("long") == 0:
+		problems.append(readiness.no_worker(_command()))
+		lines.append(problems[-1]["reason"])
+	return {"documents": documents, "running": running, "problems": problems, "message": " ".join(lines)}
+
+
+def start(user: str | None = None) -> dict:
+	"""Queue the backfill unless one runs already; says which, and whether a worker will run it."""
+	if readiness.job_running(JOB_ID):
+		return {"queued": False, "problems": [], "message": _already_running()}
+	enqueue_backfill(user)
+	problems = [readiness.no_worker(_command())] if readiness.workers("long") == 0 else []
+	lines = [_("Backfill queued. Progress is shown here while it runs.")] + [p["reason"] for p in problems]
+	return {"queued": True, "problems": problems, "message": " ".join(lines)}
+
+
+def _already_running() -> str:
+	return _("A backfill is running now; its progress is shown here. Starting it again does nothing.")
+
+
+def _nothing_to_record() -> str:
+	return _(
+		"ERPNext holds no submitted sales, billing or payment documents yet, so the backfill has nothing to "
+		"record. Touchpoints are recorded as such documents are submitted."
+	)
+
+
+def _command() -> str:
+	return f"bench --site {frappe.local.site} crm-plus backfill"
+
+
+def outcome(written: dict) -> str:
+	"""What a finished backfill did, and when it wrote nothing, why."""
+	total = sum(written.values())
+	if total:
+		return _("Done: {0} touchpoints written").format(total)
+	if not any(frappe.db.count(s.doctype, {"docstatus": ("in", (1, 2))}) for s in SOURCES.values()):
+		return _("Done: nothing to record, ERPNext holds no submitted documents yet.")
+	return _("Done: nothing new, every document already had its touchpoints.")
+
+
+def enqueue_backfill(user: str | None = None):
 	"""Run the backfill as a background job on the long queue (one at a time)."""
 	frappe.enqueue(
 		"crm_plus.touchpoints.backfill.run_job",
@@ -146,10 +220,11 @@ def enqueue_backfill():
 		job_id=JOB_ID,
 		deduplicate=True,
 		enqueue_after_commit=True,
+		user=user,
 	)
 
 
-def run_job():
+def run_job(user: str | None = None):
 	def publish(step, done, total):
 		frappe.publish_progress(
 			done * 100 / (total or 1),
@@ -160,10 +235,9 @@ def run_job():
 	frappe.db.set_single_value("CRM Plus Settings", "backfill_status", _("Running"))
 	chunks.commit()
 	written = backfill(progress=publish)
+	status = outcome(written)
 	frappe.db.set_single_value(
-		"CRM Plus Settings",
-		{
-			"backfill_status": _("Done: {0} touchpoints written").format(sum(written.values())),
-			"last_backfill_on": now_datetime(),
-		},
+		"CRM Plus Settings", {"backfill_status": status, "last_backfill_on": now_datetime()}
 	)
+	if user:  # the one who pressed the button hears how it ended
+		frappe.publish_realtime(DONE_EVENT, {"message": status}, user=user, after_commit=True)

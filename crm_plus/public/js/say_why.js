@@ -23,10 +23,10 @@ crm_plus.say_why.html = function (problems) {
 	return `<ul class="crm-plus-problems" style="padding-left: 1.2em; margin-bottom: 0">${items}</ul>`;
 };
 
-// only the fixes that open something, as links (for a message that says the reasons already)
+// only the fixes (links where they open something), for a message that says the reasons already
 crm_plus.say_why.links = function (problems) {
 	const links = (problems || [])
-		.filter((p) => p.fix && (p.fix.route || p.fix.new_contact_for))
+		.filter((p) => p.fix && p.fix.label)
 		.map((p) => crm_plus.say_why.fix_link(p.fix));
 	return links.length ? `<p class="crm-plus-fixes">${links.join(" · ")}</p>` : "";
 };
