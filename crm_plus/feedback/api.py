@@ -7,7 +7,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 
 from crm_plus import readiness
-from crm_plus.feedback import invitations, responses
+from crm_plus.feedback import invitations, localize, responses
 
 # survey posts per hour from one IP address (an office behind one address may hold several contacts)
 RATE_LIMIT = 30
@@ -26,8 +26,11 @@ def state_message(state: str) -> str:
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=RATE_LIMIT, seconds=60 * 60)
-def submit(token: str, answers: str | dict | None = None, comment: str | None = None) -> dict:
-	"""Answer the survey of a link. Only the link's own invitation is read; the reply says nothing else."""
+def submit(
+	token: str, answers: str | dict | None = None, comment: str | None = None, lang: str | None = None
+) -> dict:
+	"""Answer the survey of a link. Only the link's own invitation is read; the reply says nothing else.
+	``lang``: the language the page was answered in, which the response keeps."""
 	state, invitation = invitations.lookup(token)
 	if state != invitations.VALID:
 		frappe.throw(state_message(state), title=_("Survey"))
@@ -46,7 +49,7 @@ def submit(token: str, answers: str | dict | None = None, comment: str | None = 
 			"survey": invitation.survey,
 			"customer": invitation.customer,
 			"contact": invitation.contact,
-			"language": invitation.language,
+			"language": _answered_in(invitation, lang),
 			"channel": "Email Link",
 			"invitation": invitation.name,
 			"comment": (comment or "").strip() or None,
@@ -58,6 +61,13 @@ def submit(token: str, answers: str | dict | None = None, comment: str | None = 
 		"Feedback Invitation", invitation.name, "response", response.name, update_modified=False
 	)
 	return {"status": "ok", "message": _("Thank you for your feedback!")}
+
+
+def _answered_in(invitation, lang: str | None) -> str | None:
+	"""The language the page was answered in when it is one the page offers, else the link's."""
+	survey = frappe.get_cached_doc("Feedback Survey", invitation.survey)
+	offered = localize.offered_languages(survey.language, survey.translated_languages())
+	return localize.normalize(lang, offered) or invitation.language
 
 
 def _parse_answers(answers: str | dict | None):

@@ -218,7 +218,7 @@ def _queue_email(survey, template, recipient: Recipient, name: int, token: str, 
 	then deleted, or kept as *Not Sent* with the reason (``keep_refused``)."""
 	expires_on = frappe.db.get_value("Feedback Invitation", name, "expires_on")
 	context = {
-		"survey_title": survey.title,
+		"survey_title": survey.texts(recipient.language).title,  # in the contact's language when translated
 		"contact_name": recipient.contact_name or recipient.customer_name or "",
 		"customer_name": recipient.customer_name or "",
 		"link": link(token),
