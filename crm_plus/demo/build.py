@@ -442,7 +442,14 @@ class Demo:
 				"evaluation_frequency": "Quarterly",
 				"customer_groups": [{"customer_group": CUSTOMER_GROUP}],
 				"goals": [
-					{"kpi": "Revenue", "target": 30000, "weight": 40, "direction": "Raise"},
+					# a year's revenue on a quarterly plan: each evaluation gets its share by days
+					{
+						"kpi": "Revenue",
+						"target": 30000,
+						"target_for": "Whole Plan",
+						"weight": 40,
+						"direction": "Raise",
+					},
 					{"kpi": "Churn Rate", "target": 10, "weight": 30, "direction": "Lower"},
 					{"kpi": "Average Days to Pay", "target": 14, "weight": 30, "direction": "Lower"},
 				],

@@ -7,6 +7,7 @@ twice (or twice at once) safely. The plan's ``next_evaluation_date`` moves on as
 """
 
 from datetime import timedelta
+from typing import NamedTuple
 
 import frappe
 from frappe import _
@@ -32,11 +33,14 @@ def segment_of(plan) -> kpis.Segment:
 
 
 def capture_baselines(plan) -> None:
-	"""Each goal's KPI over one evaluation period just before the plan starts (set on the rows, not saved)."""
+	"""Each goal's KPI over one evaluation period just before the plan starts (set on the rows, not saved);
+	a KPI with nothing to measure then leaves the baseline unmeasured (0, ``baseline_measured`` off)."""
 	from_date, to_date = schedule.window_before(getdate(plan.period_from), plan.evaluation_frequency)
 	segment = segment_of(plan)
 	for goal in plan.goals:
-		goal.set(money.field(goal, "baseline"), kpis.compute(goal.kpi, segment, from_date, to_date) or 0)
+		value = kpis.compute(goal.kpi, segment, from_date, to_date)
+		goal.set(money.field(goal, "baseline"), value or 0)
+		goal.baseline_measured = int(value is not None)
 
 
 def create_due_evaluations(today=None) -> list[str]:
@@ -135,8 +139,16 @@ def draft_key(plan: str, from_date, to_date) -> str:
 
 
 def create(plan, from_date, to_date, scheduled_for=None, key: str | None = None):
-	"""Compute every goal for [from_date, to_date], insert the evaluation and give the manager a ToDo."""
+	"""Compute every goal for [from_date, to_date], insert the evaluation and give the manager a ToDo.
+
+	Each goal is compared with its target for these days. A target and a baseline stand for one full
+	evaluation period (a target may stand for the whole plan instead): a KPI that adds up over time (an
+	amount, a count) is compared by its share of them by days when the evaluation covers part of a period
+	(an interim evaluation, a period cut short) or the target is the whole plan's
+	(``formulas.evaluation_target``), so like is compared with like. The evaluation keeps the plan's own
+	figures and the days, and explains the calculation (``plans/explain.py``)."""
 	segment = segment_of(plan)
+	days = spans(plan, from_date, to_date)
 	doc = frappe.new_doc("CRM Plan Evaluation")
 	doc.update(
 		{
@@ -151,8 +163,18 @@ def create(plan, from_date, to_date, scheduled_for=None, key: str | None = None)
 	scores = []
 	for goal in plan.goals:
 		actual = kpis.compute(goal.kpi, segment, from_date, to_date)
-		target, baseline = flt(money.get(goal, "target")), flt(money.get(goal, "baseline"))
-		achieved = formulas.achievement(actual, target, goal.direction, baseline)
+		registered = kpis.get_kpi(goal.kpi)
+		additive = bool(registered and registered.additive)
+		target_for = (goal.get("target_for") or formulas.EACH_PERIOD) if additive else formulas.EACH_PERIOD
+		measure_from = goal.get("measure_from") or formulas.FROM_BASELINE
+		plan_target, plan_baseline = flt(money.get(goal, "target")), flt(money.get(goal, "baseline"))
+		target, target_days = formulas.evaluation_target(
+			plan_target, additive, target_for, days.evaluated, days.period, days.plan
+		)
+		baseline = formulas.evaluation_baseline(plan_baseline, additive, days.evaluated, days.period)
+		measured = bool(goal.get("baseline_measured"))
+		from_baseline = measure_from == formulas.FROM_BASELINE and measured
+		achieved = formulas.achievement(actual, target, goal.direction, baseline if from_baseline else None)
 		doc.append(
 			"goals",
 			{
@@ -165,6 +187,14 @@ def create(plan, from_date, to_date, scheduled_for=None, key: str | None = None)
 				money.field(goal, "actual"): actual,
 				"achievement": achieved,
 				"no_data": actual is None,
+				"target_for": target_for,
+				"measure_from": measure_from,
+				money.field(goal, "plan_target"): plan_target,
+				money.field(goal, "plan_baseline"): plan_baseline,
+				"baseline_measured": int(measured),
+				"evaluated_days": days.evaluated,
+				"target_days": target_days,
+				"baseline_days": days.period if additive else None,
 				**competitor_plans.evaluation_fields(goal, actual),
 			},
 		)
@@ -174,6 +204,29 @@ def create(plan, from_date, to_date, scheduled_for=None, key: str | None = None)
 	frappe.db.set_value("CRM Plan", plan.name, "last_evaluation", doc.name, update_modified=False)
 	notify_manager(plan, doc)
 	return doc
+
+
+class Spans(NamedTuple):
+	evaluated: int  # days the evaluation covers
+	period: int  # days of the full evaluation period it belongs to (the frequency's months)
+	plan: int  # days of the whole plan
+	baseline: int  # days the baseline was measured over, before the plan
+
+
+def spans(plan, from_date, to_date) -> Spans:
+	"""The days an evaluation of [from_date, to_date] and the figures it compares with cover."""
+	start, end, frequency = getdate(plan.period_from), getdate(plan.period_to), plan.evaluation_frequency
+	from_date, to_date = getdate(from_date), getdate(to_date)
+	# the due date of the period the evaluation falls in: its own for a scheduled one, the coming one for
+	# an interim evaluation
+	due = schedule.next_due(start, frequency, after=to_date - timedelta(days=1), end=end) or to_date
+	before_from, before_to = schedule.window_before(start, frequency)
+	return Spans(
+		evaluated=(to_date - from_date).days + 1,
+		period=schedule.period_days(due, frequency),
+		plan=(end - start).days + 1,
+		baseline=(before_to - before_from).days + 1,
+	)
 
 
 def notify_manager(plan, doc) -> None:
@@ -216,7 +269,8 @@ def kpi_trend(plan: str) -> dict:
 	"""Each KPI's actual value across the plan's evaluations (not cancelled), oldest first; a KPI in money
 	only for users who may read amounts.
 
-	``{"labels": [period ends], "kpis": [{"kpi", "unit", "target", "values": [value or None per label]}]}``
+	``{"labels": [period ends], "kpis": [{"kpi", "unit", "target" (the latest), "values": [value or None
+	per label], "targets": [each evaluation's target]}]}``
 	"""
 	ev, goal = DocType("CRM Plan Evaluation"), DocType("CRM Plan Evaluation Goal")
 	rows = (
@@ -248,9 +302,18 @@ def kpi_trend(plan: str) -> dict:
 		if money.is_money(row) and not amounts:
 			continue
 		entry = series.setdefault(
-			row.kpi, {"kpi": row.kpi, "unit": row.unit, "target": None, "values": [None] * len(evaluations)}
+			row.kpi,
+			{
+				"kpi": row.kpi,
+				"unit": row.unit,
+				"target": None,
+				"values": [None] * len(evaluations),
+				"targets": [None] * len(evaluations),
+			},
 		)
+		# each evaluation's own target: an amount or a count is scaled to the days it covers
 		entry["target"] = money.get(row, "target")
+		entry["targets"][position[row.name]] = flt(money.get(row, "target"))
 		entry["values"][position[row.name]] = None if row.no_data else flt(money.get(row, "actual"))
 	return {
 		"labels": [formatdate(period_to) for _name, period_to in evaluations],

@@ -6,6 +6,12 @@ achievement or a score lives here, so the formulas are checked by hand-computed 
 
 RAISE = "Raise"
 LOWER = "Lower"
+# what a goal's written target covers
+EACH_PERIOD = "Each Evaluation Period"
+WHOLE_PLAN = "Whole Plan"
+# how an evaluation measures a goal's achievement
+FROM_BASELINE = "Progress from Baseline"
+AGAINST_TARGET = "Actual against Target"
 # over-achievement counts, but one runaway goal cannot swamp the weighted score
 MAX_ACHIEVEMENT = 200.0
 
@@ -42,19 +48,27 @@ def achievement(actual: float | None, target: float, direction: str = RAISE, bas
 	Raise: (actual - baseline) / (target - baseline) * 100; Lower: (baseline - actual) / (baseline - target) * 100.
 	Without one (or when the target was already met at the baseline) it compares actual with target:
 	Raise: actual / target * 100; Lower: target / actual * 100; 100 when the target is met exactly or
-	bettered from zero.
+	bettered (measured against the target, meeting it is all a goal can do).
 	"""
+	value = unbounded_achievement(actual, target, direction, baseline)
+	if value is None:
+		return None
+	return round(min(max(value, 0.0), MAX_ACHIEVEMENT), 2)
+
+
+def unbounded_achievement(
+	actual: float | None, target: float, direction: str = RAISE, baseline: float | None = None
+) -> float | None:
+	"""``achievement`` before it is kept within 0 … ``MAX_ACHIEVEMENT`` (an evaluation explains both)."""
 	if actual is None:
 		return None
 	target = target or 0.0
-	lower = direction == LOWER
-	if baseline is not None and ((target < baseline) if lower else (target > baseline)):
-		value = 100.0 * ((baseline - actual) if lower else (actual - baseline)) / abs(target - baseline)
-	elif lower:
-		value = 100.0 if actual <= target else (100.0 * target / actual if actual > 0 else 0.0)
-	else:
-		value = 100.0 if actual >= target else (100.0 * actual / target if target > 0 else 0.0)
-	return round(min(max(value, 0.0), MAX_ACHIEVEMENT), 2)
+	if uses_baseline(target, direction, baseline):
+		lower = direction == LOWER
+		return 100.0 * ((baseline - actual) if lower else (actual - baseline)) / abs(target - baseline)
+	if direction == LOWER:
+		return 100.0 if actual <= target else (100.0 * target / actual if actual > 0 else 0.0)
+	return 100.0 if actual >= target else (100.0 * actual / target if target > 0 else 0.0)
 
 
 def weighted_score(rows) -> float | None:
@@ -75,3 +89,81 @@ def weighted_score(rows) -> float | None:
 def weight_error(weight: float | None) -> bool:
 	"""True when a goal's weight is outside 0-100."""
 	return weight is not None and not 0 <= weight <= 100
+
+
+def scaled(value: float, days: int, of_days: int) -> float:
+	"""``value`` measured (or set) over ``of_days`` days, scaled to ``days`` days."""
+	return value * days / of_days if of_days else value
+
+
+def evaluation_target(
+	target: float,
+	additive: bool,
+	target_for: str,
+	evaluated_days: int,
+	period_days: int,
+	plan_days: int,
+) -> tuple[float, int | None]:
+	"""(the target an evaluation of ``evaluated_days`` compares with, the days the written target covers;
+	None when it is not scaled).
+
+	A KPI that adds up over time (an amount, a count) is scaled by days: a target for the whole plan to
+	the days evaluated, a target for one evaluation period (``period_days``) to an evaluation that covers
+	more or fewer days (a partial first or last period, an interim evaluation). A rate, an average or a
+	score is not: its target holds for any span."""
+	if not additive:
+		return target, None
+	covers = plan_days if target_for == WHOLE_PLAN else period_days
+	if covers == evaluated_days:
+		return target, covers
+	return scaled(target, evaluated_days, covers), covers
+
+
+def evaluation_baseline(baseline: float, additive: bool, evaluated_days: int, period_days: int) -> float:
+	"""The baseline (one evaluation period's worth, measured before the plan) for an evaluation of
+	``evaluated_days`` in a period of ``period_days``: a full period compares with the whole baseline, a
+	partial or interim one with its share by days, for a KPI that adds up over time; any other as it is."""
+	if not additive or evaluated_days == period_days:
+		return baseline
+	return scaled(baseline, evaluated_days, period_days)
+
+
+def uses_baseline(
+	target: float, direction: str, baseline: float | None, measure_from: str = FROM_BASELINE
+) -> bool:
+	"""Whether achievement is the progress from the baseline: asked for, and the baseline is on the far side
+	of the target (below it for a Raise goal, above for a Lower goal)."""
+	if measure_from == AGAINST_TARGET or baseline is None:
+		return False
+	return (target < baseline) if direction == LOWER else (target > baseline)
+
+
+# why a goal cannot be reached or means nothing; the CRM Plan turns these into messages naming the field
+BELOW_MINIMUM = "below_minimum"
+ABOVE_MAXIMUM = "above_maximum"
+MET_BY_ANYTHING = "met_by_anything"
+NOT_BEYOND_BASELINE = "not_beyond_baseline"
+
+
+def goal_problem(
+	target: float,
+	direction: str,
+	minimum: float | None = None,
+	maximum: float | None = None,
+	baseline: float | None = None,
+) -> str | None:
+	"""Why a goal is impossible or empty, or None: a target outside the values the KPI can take; a target
+	any value meets (raising to the lowest possible value, lowering to the highest); a Raise target not
+	above its baseline, a Lower target not below it (the goal asks for nothing, and progress from the
+	baseline cannot be measured). ``baseline`` None: not measured."""
+	if minimum is not None and target < minimum:
+		return BELOW_MINIMUM
+	if maximum is not None and target > maximum:
+		return ABOVE_MAXIMUM
+	if (direction == RAISE and minimum is not None and target <= minimum) or (
+		direction == LOWER and maximum is not None and target >= maximum
+	):
+		return MET_BY_ANYTHING
+	if baseline is not None and ((target <= baseline) if direction == RAISE else (target >= baseline)):
+		return NOT_BEYOND_BASELINE
+	return None

@@ -46,16 +46,28 @@ class Segment:
 	territories: tuple[str, ...] = ()
 
 
+# units whose values add up over time: a longer period has more of them, so their targets and baselines
+# are scaled by days (``formulas.evaluation_target``); rates, averages and scores hold for any span
+ADDITIVE_UNITS = ("Amount", "Count")
+
+
 @dataclass(frozen=True)
 class Kpi:
 	name: str
 	unit: str
 	direction: str
 	compute: Callable[[Segment, date, date], float | None]
+	# the values the KPI can take (None: unbounded); a target outside them cannot be reached
+	minimum: float | None = 0
+	maximum: float | None = None
 
 	@property
 	def formula(self) -> str:
 		return (self.compute.__doc__ or "").strip()
+
+	@property
+	def additive(self) -> bool:
+		return self.unit in ADDITIVE_UNITS
 
 
 KPIS: dict[str, Kpi] = {}
@@ -67,11 +79,18 @@ def N_(text: str) -> str:
 	return text
 
 
-def kpi(name: str, unit: str, direction: str = formulas.RAISE):
-	"""Register a KPI function ``(segment, from_date, to_date) -> float | None`` under ``name``."""
+def kpi(
+	name: str,
+	unit: str,
+	direction: str = formulas.RAISE,
+	minimum: float | None = 0,
+	maximum: float | None = None,
+):
+	"""Register a KPI function ``(segment, from_date, to_date) -> float | None`` under ``name``; a
+	percentage of customers or answers lies within 0-100 (``maximum=100``)."""
 
 	def register(fn):
-		KPIS[name] = Kpi(name, unit, direction, fn)
+		KPIS[name] = Kpi(name, unit, direction, fn, minimum, maximum)
 		return fn
 
 	return register
@@ -206,7 +225,7 @@ def _customer_count(segment: Segment) -> int:
 # --- the KPIs ----------------------------------------------------------------------------------------
 
 
-@kpi(N_("Customer Retention Rate"), unit="%")
+@kpi(N_("Customer Retention Rate"), unit="%", maximum=100)
 def retention_rate(segment, from_date, to_date):
 	"""Customers who purchased in the previous window and again in the period / customers who purchased in
 	the previous window * 100."""
@@ -214,7 +233,7 @@ def retention_rate(segment, from_date, to_date):
 	return formulas.percent(retained, before)
 
 
-@kpi(N_("Churn Rate"), unit="%", direction=formulas.LOWER)
+@kpi(N_("Churn Rate"), unit="%", direction=formulas.LOWER, maximum=100)
 def churn_rate(segment, from_date, to_date):
 	"""Customers who purchased in the previous window but not in the period / customers who purchased in the
 	previous window * 100 (100 - retention rate)."""
@@ -222,7 +241,7 @@ def churn_rate(segment, from_date, to_date):
 	return formulas.percent(before - retained, before)
 
 
-@kpi(N_("Repeat Purchase Rate"), unit="%")
+@kpi(N_("Repeat Purchase Rate"), unit="%", maximum=100)
 def repeat_purchase_rate(segment, from_date, to_date):
 	"""Customers with two or more purchases in the period / customers with at least one * 100."""
 	si, query = _sales(segment, from_date, to_date, purchases_only=True)
@@ -241,7 +260,7 @@ def revenue(segment, from_date, to_date):
 	return _revenue(segment, from_date, to_date)
 
 
-@kpi(N_("Revenue Growth"), unit="%")
+@kpi(N_("Revenue Growth"), unit="%", minimum=None)
 def revenue_growth(segment, from_date, to_date):
 	"""(revenue of the period - revenue of the previous window) / |revenue of the previous window| * 100."""
 	prev_from, prev_to = schedule.previous_window(from_date, to_date)
@@ -283,7 +302,7 @@ def average_days_to_pay(segment, from_date, to_date):
 	return None if value is None else flt(value)
 
 
-@kpi(N_("Overdue Ratio"), unit="%", direction=formulas.LOWER)
+@kpi(N_("Overdue Ratio"), unit="%", direction=formulas.LOWER, maximum=100)
 def overdue_ratio(segment, from_date, to_date):
 	"""Open receivables past their due date at the period end / all open receivables at the period end * 100
 	(balances per invoice from the Payment Ledger as of the period end)."""
@@ -309,7 +328,7 @@ def touchpoints_per_customer(segment, from_date, to_date):
 	return formulas.ratio(flt(count), _customer_count(segment))
 
 
-@kpi(N_("CRM Adoption"), unit="%")
+@kpi(N_("CRM Adoption"), unit="%", maximum=100)
 def crm_adoption(segment, from_date, to_date):
 	"""Customers with at least one touchpoint logged by staff (one without a reference document) in the
 	period / the segment's customers (not disabled) * 100."""
@@ -367,7 +386,7 @@ def _feedback_answers(segment: Segment, from_date, to_date, question_type: str):
 	)
 
 
-@kpi(N_("CSAT"), unit="%")
+@kpi(N_("CSAT"), unit="%", maximum=100)
 def csat(segment, from_date, to_date):
 	"""Answers of 4 or 5 to Rating (1-5) questions / all Rating answers * 100, in the Feedback Responses of
 	the segment's customers submitted in the period."""
@@ -378,7 +397,7 @@ def csat(segment, from_date, to_date):
 	return formulas.percent(flt(row[1]), row[0])
 
 
-@kpi(N_("NPS"), unit=N_("Score"))
+@kpi(N_("NPS"), unit=N_("Score"), minimum=-100, maximum=100)
 def nps(segment, from_date, to_date):
 	"""% promoters (9-10) - % detractors (0-6) among the NPS (0-10) answers in the Feedback Responses of the
 	segment's customers submitted in the period (-100 … 100)."""
@@ -391,7 +410,7 @@ def nps(segment, from_date, to_date):
 	return formulas.percent(flt(row[1]) - flt(row[2]), row[0])
 
 
-@kpi(N_("Customer Effort"), unit=N_("Score"))
+@kpi(N_("Customer Effort"), unit=N_("Score"), minimum=1, maximum=7)
 def customer_effort(segment, from_date, to_date):
 	"""Average Customer Effort answer (1 very difficult … 7 very easy) in the Feedback Responses of the
 	segment's customers submitted in the period."""

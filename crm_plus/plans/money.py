@@ -11,8 +11,8 @@ import frappe
 from frappe import _
 
 MONEY_UNIT = "Amount"
-# a goal's values; "actual" only in an evaluation
-VALUES = ("baseline", "target", "competitor_benchmark", "actual")
+# a goal's values; "actual" and the plan's own target and baseline (before scaling) only in an evaluation
+VALUES = ("baseline", "target", "competitor_benchmark", "actual", "plan_target", "plan_baseline")
 
 
 def is_money(goal) -> bool:

@@ -76,6 +76,12 @@ def period(start: date, frequency: str, due: date, end: date | None = None) -> t
 	return (before + timedelta(days=1) if before else start), due
 
 
+def period_days(due: date, frequency: str) -> int:
+	"""Days of the full evaluation period due on ``due``: the frequency's months ending with the month of
+	``due`` (a period cut short at the plan's end, or an interim evaluation, covers fewer)."""
+	return (month_end(due.year, due.month) - add_months_to_month_end(due, -step(frequency))).days
+
+
 def window_before(day: date, frequency: str) -> tuple[date, date]:
 	"""One evaluation period (the frequency's months) ending the day before ``day``: a plan's baseline."""
 	to = day - timedelta(days=1)

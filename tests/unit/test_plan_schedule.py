@@ -77,3 +77,11 @@ def test_baseline_and_previous_windows():
 def test_unknown_frequency_is_refused():
 	with pytest.raises(ValueError):
 		schedule.next_due(date(2027, 1, 1), "Weekly")
+
+
+def test_period_days_are_the_frequencys_months_ending_with_the_due_dates_month():
+	assert schedule.period_days(date(2026, 3, 31), "Quarterly") == 90
+	assert schedule.period_days(date(2026, 9, 30), "Quarterly") == 92
+	assert schedule.period_days(date(2026, 2, 28), "Monthly") == 28
+	assert schedule.period_days(date(2026, 5, 15), "Monthly") == 31  # a period cut short at the plan's end
+	assert schedule.period_days(date(2026, 12, 31), "Yearly") == 365

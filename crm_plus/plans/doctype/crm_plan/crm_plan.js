@@ -115,7 +115,11 @@ frappe.ui.form.on("CRM Plan", {
 						labels: message.labels,
 						datasets: [
 							{ name: __("Actual"), values: series.values.map((v) => v ?? 0) },
-							{ name: __("Target"), values: message.labels.map(() => series.target || 0) },
+							{
+								name: __("Target"),
+								// each evaluation's own target (an amount or a count scaled to its days)
+								values: (series.targets || message.labels.map(() => series.target)).map((v) => v || 0),
+							},
 						],
 					},
 					colors: ["blue", "green"],

@@ -4,8 +4,9 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate
+from frappe.utils import flt, getdate
 
+from crm_plus.access import can_read_money
 from crm_plus.competitors import notes as competitor_notes
 from crm_plus.competitors import plans as competitor_plans
 from crm_plus.plans import evaluation, formulas, kpis, money, schedule
@@ -161,6 +162,9 @@ class CRMPlan(Document):
 				)
 			goal.unit = registered.unit
 			money.place(self, goal, "Company Goals")
+			if not registered.additive:
+				goal.target_for = formulas.EACH_PERIOD  # a rate or a score holds for any span
+			self.validate_goal_is_possible(goal, registered)
 			if formulas.weight_error(goal.weight):
 				frappe.throw(
 					_("{0}, row {1}: {2} must be between 0 and 100, not {3}.").format(
@@ -168,6 +172,75 @@ class CRMPlan(Document):
 					),
 					title=_("Invalid Weight"),
 				)
+
+	def validate_goal_is_possible(self, goal, registered) -> None:
+		"""Refuse a target the KPI can never reach, one any value meets, and (once the baseline is measured,
+		for goals set or changed since) a Raise target not above the baseline or a Lower one not below it."""
+		target = flt(money.get(goal, "target"))
+		baseline = None
+		if self.status != DRAFT and goal.baseline_measured and self._target_changed(goal):
+			baseline = flt(money.get(goal, "baseline"))
+			# the baseline covers one evaluation period: a target for the whole plan is compared by its share
+			before_from, before_to = schedule.window_before(
+				getdate(self.period_from), self.evaluation_frequency
+			)
+			baseline_days = (before_to - before_from).days + 1
+			plan_days = (getdate(self.period_to) - getdate(self.period_from)).days + 1
+			compared, _days = formulas.evaluation_target(
+				target, registered.additive, goal.target_for, baseline_days, baseline_days, plan_days
+			)
+		else:
+			compared = target
+		problem = formulas.goal_problem(
+			compared, goal.direction, registered.minimum, registered.maximum, baseline
+		)
+		if not problem:
+			return
+		figures = not money.is_money(goal) or can_read_money(self.doctype)
+		show = lambda value: frappe.format(value, "Float") if figures else "…"  # noqa: E731
+		row = (_("Company Goals"), goal.idx, _(goal.kpi))
+		if problem == formulas.BELOW_MINIMUM:
+			message = _("{0}, row {1}: {2} is never below {3}, so the target {4} cannot be reached.").format(
+				*row, show(registered.minimum), show(target)
+			)
+		elif problem == formulas.ABOVE_MAXIMUM:
+			message = _("{0}, row {1}: {2} is never above {3}, so the target {4} cannot be reached.").format(
+				*row, show(registered.maximum), show(target)
+			)
+		elif problem == formulas.MET_BY_ANYTHING:
+			message = _("{0}, row {1}: any value of {2} meets a {3} goal with the target {4}.").format(
+				*row, _(goal.direction), show(target)
+			)
+		else:
+			before_from, before_to = schedule.window_before(
+				getdate(self.period_from), self.evaluation_frequency
+			)
+			message = (
+				_(
+					"{0}, row {1}: {2} was {3} over {4} to {5}, before the plan. A {6} goal needs a target above it; {7} asks for no progress."
+				)
+				if goal.direction == formulas.RAISE
+				else _(
+					"{0}, row {1}: {2} was {3} over {4} to {5}, before the plan. A {6} goal needs a target below it; {7} asks for no progress."
+				)
+			).format(
+				*row,
+				show(baseline),
+				frappe.format(before_from, "Date"),
+				frappe.format(before_to, "Date"),
+				_(goal.direction),
+				show(target),
+			)
+		frappe.throw(message, title=_("Impossible Goal"))
+
+	def _target_changed(self, goal) -> bool:
+		"""Whether the goal's target was set (activation) or changed since it was last saved."""
+		if self.flags.status_change:
+			return True
+		before = self.get_doc_before_save()
+		old = before and next((g for g in before.goals if g.name == goal.name), None)
+		fields = ("target", "target_amount", "direction", "target_for", "kpi")
+		return not old or any(old.get(f) != goal.get(f) for f in fields)
 
 	def validate_stage_owners(self):
 		users = {row.user for row in self.stage_owners if row.user}

@@ -7,6 +7,9 @@ from frappe.desk.form.assign_to import close_all_assignments
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from crm_plus.access import can_read_money
+from crm_plus.plans import explain
+
 
 class CRMPlanEvaluation(Document):
 	# begin: auto-generated types
@@ -36,6 +39,14 @@ class CRMPlanEvaluation(Document):
 		scheduled_for: DF.Date | None
 		weighted_score: DF.Percent
 	# end: auto-generated types
+
+	def onload(self):
+		self.set_onload("explanations", self.goal_explanations())
+
+	def goal_explanations(self) -> dict[str, str]:
+		"""{goal row: how its achievement was calculated}, in the reader's language, amounts only for those
+		who may read them (the form and the plan's print show these)."""
+		return explain.evaluation_goals(self, can_read_money(self.doctype))
 
 	def validate(self):
 		if getdate(self.period_to) < getdate(self.period_from):

@@ -15,17 +15,20 @@ class CRMPlanGoal(Document):
 
 		baseline: DF.Float
 		baseline_amount: DF.Currency
+		baseline_measured: DF.Check
 		competitor: DF.Link | None
 		competitor_benchmark: DF.Float
 		competitor_benchmark_amount: DF.Currency
 		direction: DF.Literal["Raise", "Lower"]
 		kpi: DF.Autocomplete | None
+		measure_from: DF.Literal["Progress from Baseline", "Actual against Target"]
 		notes: DF.SmallText | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
 		target: DF.Float
 		target_amount: DF.Currency
+		target_for: DF.Literal["Each Evaluation Period", "Whole Plan"]
 		unit: DF.Data | None
 		weight: DF.Float
 	# end: auto-generated types
