@@ -21,7 +21,9 @@ from frappe.utils import now_datetime
 
 from crm_plus import readiness
 from crm_plus.touchpoints import chunks, relationship
-from crm_plus.touchpoints.sources import SOURCES, overdue_invoices, write_selected
+from crm_plus.touchpoints.sources import SOURCES
+from crm_plus.touchpoints.sources.billing import overdue_invoices
+from crm_plus.touchpoints.writer import write_selected
 
 CHUNK = chunks.CHUNK
 JOB_ID = "crm_plus_backfill"

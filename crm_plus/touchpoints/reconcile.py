@@ -17,7 +17,9 @@ from frappe.utils import getdate, now_datetime
 
 from crm_plus.touchpoints import chunks, relationship
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
-from crm_plus.touchpoints.sources import SOURCES, correct, overdue_invoices, stale, write_selected
+from crm_plus.touchpoints.sources import SOURCES
+from crm_plus.touchpoints.sources.billing import overdue_invoices
+from crm_plus.touchpoints.writer import correct, stale, write_selected
 
 
 def daily():

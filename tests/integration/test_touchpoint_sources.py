@@ -149,3 +149,18 @@ def _rows(customer):
 			fields=["reference_doctype", "touchpoint_type", "summary", "amount", "status"],
 		)
 	)
+
+
+def test_the_registry_finds_every_source_module_in_the_order_a_sale_runs():
+	"""Sources are small modules of ``touchpoints/sources/``: the registry finds each one, in the order of
+	``kinds.SOURCE_DOCTYPES``, and every doctype it names has a live hook."""
+	from crm_plus import hooks
+	from crm_plus.touchpoints.kinds import SOURCE_DOCTYPES
+	from crm_plus.touchpoints.sources import get_source, registry
+
+	assert list(registry()) == list(SOURCE_DOCTYPES)
+	assert list(SOURCES) == list(SOURCE_DOCTYPES)
+	assert get_source("Sales Invoice").doctype == "Sales Invoice"
+	assert get_source("Customer") is None
+	for doctype in SOURCES:
+		assert hooks.doc_events[doctype]["on_submit"] == "crm_plus.touchpoints.events.on_submit"
