@@ -54,6 +54,12 @@ def test_plan_activate_evaluate_now_and_the_trend_chart(desk, site_data):
 		)
 		== "1"
 	)
+	# how each goal's achievement was calculated: the interim evaluation's share of the monthly target
+	explained = page.locator(".crm-plus-achievement")
+	explained.first.wait_for()
+	assert explained.count() == 2
+	revenue = page.locator('.crm-plus-achievement[data-kpi="Revenue"]').inner_text()
+	assert desk.__("Achievement") in revenue
 	desk.screenshot("crm-plan-evaluation")
 
 	page = desk.goto(f"crm-plan/{plan}")
