@@ -5,6 +5,7 @@ import frappe
 
 from crm_plus.lifecycle import engine
 from crm_plus.testing import make_outgoing_email_account
+from crm_plus.touchpoints import relationship
 from tests.integration.lifecycle_helpers import (
 	alerts,
 	bought,
@@ -22,7 +23,9 @@ def _overdue(group, **extra) -> str:
 
 
 def _set_stage(customer: str, stage: str) -> None:
+	relationship.refresh([customer])  # the relationship exists whenever the refresh after an invoice runs
 	frappe.db.set_value("Customer Relationship", customer, "lifecycle_stage", stage)
+	assert frappe.db.get_value("Customer Relationship", customer, "lifecycle_stage") == stage
 
 
 def test_a_rule_for_every_stage_leaves_churned_customers_alone():
