@@ -1,7 +1,8 @@
 """What differs between the lines of Frappe crm_plus runs on (v15 and v16), decided by feature.
 
 Test mode: Frappe v16 reads the module-level ``frappe.in_test``, set with ``frappe.local.flags.in_test`` by
-``frappe.tests.utils.toggle_test_mode`` (what its test runner calls); v15 has only the flag.
+``frappe.tests.utils.toggle_test_mode`` (what its test runner calls); v15 has only the flag. Test records:
+v16 makes them with ``frappe.tests.utils.make_test_records`` (v15's ``frappe.test_runner`` one is deprecated).
 """
 
 import frappe
@@ -23,3 +24,13 @@ def set_test_mode(enable: bool) -> None:
 		toggle(enable)
 	else:
 		frappe.local.flags.in_test = enable
+
+
+def make_test_records(doctype: str, commit: bool = False) -> None:
+	"""Make a doctype's test records (and those of the doctypes it links to) as the line's runner does."""
+	from frappe.tests import utils
+
+	make = getattr(utils, "make_test_records", None)
+	if make is None:
+		from frappe.test_runner import make_test_records as make
+	make(doctype, commit=commit)

@@ -57,8 +57,7 @@ def prepare_site(suites: list[str], attempts: int = 3) -> None:
 
 
 def _prepare(suites: list[str]) -> None:
-	from frappe.test_runner import make_test_records
-
+	from crm_plus.compat import make_test_records
 	from crm_plus.testing import before_tests
 
 	before_tests()

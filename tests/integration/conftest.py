@@ -38,10 +38,8 @@ def site():
 	frappe.clear_cache()
 	for fn in frappe.get_hooks("before_tests", app_name="crm_plus"):
 		frappe.get_attr(fn)()
-	from frappe.test_runner import make_test_records
-
 	for doctype in TEST_RECORD_DOCTYPES:
-		make_test_records(doctype, commit=True)
+		compat.make_test_records(doctype, commit=True)
 	frappe.set_user("Administrator")
 	# Tests make users (rolled back, but counted while their transaction is open) on a site where browser
 	# runs and other sessions commit theirs: Frappe's sign-up throttle (60 an hour) is not under test here.
