@@ -1,5 +1,7 @@
 """Small helpers over ERPNext's own test factories, so every test works on its own fresh customer."""
 
+from contextlib import contextmanager
+
 import frappe
 from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 from erpnext.accounts.doctype.sales_invoice.test_sales_invoice import create_sales_invoice
@@ -150,3 +152,18 @@ def log_touchpoint(customer: str, touchpoint_type: str, direction: str, posting_
 	if created:
 		frappe.db.set_value("Customer Touchpoint", doc.name, "creation", created, update_modified=False)
 	return doc.name
+
+
+@contextmanager
+def document_sharing_disabled():
+	"""System Settings' "Disable Document Sharing" for the code run inside (Frappe then refuses to assign a
+	user who may not read the document). Written in the test's transaction and held in this process's System
+	Settings, which Frappe reads first: the shared cache is not to be trusted here, since tests running
+	meanwhile on the same site refill it with the committed value."""
+	frappe.db.set_single_value("System Settings", "disable_document_sharing", 1)
+	frappe.local.system_settings = frappe.get_doc("System Settings")
+	try:
+		yield
+	finally:
+		frappe.db.set_single_value("System Settings", "disable_document_sharing", 0)
+		frappe.local.system_settings = None

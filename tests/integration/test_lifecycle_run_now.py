@@ -5,7 +5,7 @@ import frappe
 import pytest
 
 from crm_plus.lifecycle import engine, run_now
-from tests.integration.factories import OUTSIDER_ROLE
+from tests.integration.factories import OUTSIDER_ROLE, document_sharing_disabled
 from tests.integration.lifecycle_helpers import customer_in, fresh_group, make_rule, make_user, touchpoint
 
 
@@ -133,13 +133,8 @@ def test_a_responsible_user_frappe_refuses_leaves_the_others_assigned(no_commit)
 	for customer in (theirs, ours):
 		touchpoint(customer, "Feedback", "Inbound", hours_ago=30)
 	rule = rule_for(group)
-	frappe.db.set_single_value("System Settings", "disable_document_sharing", 1)
-	frappe.local.system_settings = None
-	try:
+	with document_sharing_disabled():
 		out = run_now.start(rule.name)
-	finally:
-		frappe.db.set_single_value("System Settings", "disable_document_sharing", 0)
-		frappe.local.system_settings = None
 	assert out["new"] == 2
 	alerts = {
 		a.customer: a

@@ -5,7 +5,7 @@ import pytest
 from frappe.utils import getdate
 
 from crm_plus.plans import api, evaluation, money
-from tests.integration.factories import OUTSIDER_ROLE
+from tests.integration.factories import OUTSIDER_ROLE, document_sharing_disabled
 from tests.integration.plan_helpers import evaluations, make_plan, own
 from tests.integration.test_plans_kpis import sales_dataset
 
@@ -258,11 +258,6 @@ def test_a_crm_user_reads_plans_and_evaluations_without_their_amounts():
 def test_a_manager_frappe_refuses_to_assign_still_gets_the_evaluation_made():
 	# with document sharing disabled, Frappe refuses to assign a user who may not read evaluations
 	plan = make_plan(goals=[("New Customers", 5, 100)], manager=_user(OUTSIDER_ROLE), activate=True)
-	frappe.db.set_single_value("System Settings", "disable_document_sharing", 1)
-	frappe.local.system_settings = None
-	try:
+	with document_sharing_disabled():
 		[name] = own(evaluation.create_due_evaluations(today="2026-10-01"), plan.name)
-	finally:
-		frappe.db.set_single_value("System Settings", "disable_document_sharing", 0)
-		frappe.local.system_settings = None
 	assert frappe.get_all("ToDo", filters={"reference_name": name}) == []
