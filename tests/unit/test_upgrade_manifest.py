@@ -101,6 +101,12 @@ def test_figures_links_and_indexes():
 	]
 
 
+def test_an_error_crm_plus_logged_on_the_way_is_a_difference():
+	before = {**site({}), "errors": [["e1", "crm_plus could not update the touchpoints of Quotation Q-1"]]}
+	after = {**site({}), "errors": [*before["errors"], ["e2", "CRM adoption scores of P failed"]]}
+	assert manifest.differences(before, after) == ["Error Log e2: CRM adoption scores of P failed"]
+
+
 def test_long_lists_are_cut_and_say_how_many_more():
 	before = site({"Customer Touchpoint": {str(n): {"x": 1} for n in range(25)}})
 	after = site({"Customer Touchpoint": {}})

@@ -4,7 +4,7 @@ A manifest describes a site's crm_plus records: for every crm_plus doctype (chil
 included) its records by name, each a dict of the doctype's own fields with values in a normal form that
 does not depend on the line of Frappe or the database driver that read them, the count and a digest; every
 Customer Relationship's figures; links from crm_plus records that point at nothing; crm_plus's indexes on
-ERPNext's tables. ``site.py`` writes one on each side of the upgrade, ``differences`` says what changed.
+ERPNext's tables and its own; the Error Log rows crm_plus wrote. ``site.py`` writes one on each side of the upgrade, ``differences`` says what changed.
 """
 
 import datetime
@@ -102,7 +102,8 @@ def record_differences(doctype: str, expected: dict, actual: dict) -> list[str]:
 
 
 def differences(expected: dict, actual: dict) -> list[str]:
-	"""Everything the upgrade did not keep: records, relationship figures, links, indexes. Empty: all kept."""
+	"""Everything the upgrade did not keep (records, relationship figures, links, indexes) and every error
+	crm_plus logged on the way. Empty: all kept."""
 	out = []
 	for doctype in sorted(expected["doctypes"]):
 		if doctype not in actual["doctypes"]:
@@ -120,6 +121,11 @@ def differences(expected: dict, actual: dict) -> list[str]:
 	)
 	lost = sorted(set(expected["indexes"]) - set(actual["indexes"]))
 	out += [f"index {index} is gone" for index in lost]
+	known = {name for name, _title in expected.get("errors", [])}
+	out += _more(
+		[f"Error Log {name}: {title}" for name, title in actual.get("errors", []) if name not in known],
+		"errors",
+	)
 	return out
 
 

@@ -8,7 +8,8 @@ Commands (each connects, does its work, commits what it made and prints JSON on 
 - ``extras``: after ``crm-plus demo``, the crm_plus records the demo does not make (a survey invitation,
   adoption rewards proposed and decided, a second plan with territories and components, a program for
   roles), then every relationship refreshed, so the stored figures are today's.
-- ``manifest --out FILE``: every crm_plus record, figure, dangling link, index and sequence (``manifest.py``).
+- ``manifest --out FILE``: every crm_plus record, figure, dangling link, index and sequence, and the Error
+  Log rows crm_plus wrote (``manifest.py``).
 - ``figures --as-of DAY --out FILE``: every relationship recomputed as of that day, then its figures.
 - ``patches``: crm_plus's patches this site's Patch Log says have run.
 - ``forget-patches``: take crm_plus's patches out of the Patch Log, so the next migrate runs them.
@@ -336,6 +337,14 @@ def sequences(doctypes) -> dict:
 	return out
 
 
+def crm_plus_errors() -> list:
+	"""[name, title] of every Error Log row whose traceback passes through crm_plus."""
+	rows = frappe.get_all(
+		"Error Log", filters={"error": ("like", "%crm_plus%")}, fields=["name", "method"], order_by="creation"
+	)
+	return [[str(row.name), row.method] for row in rows]
+
+
 def roles_entry() -> dict:
 	"""Who holds crm_plus's roles (the roles are crm_plus's; the assignments are the site's)."""
 	from crm_plus.install import ROLES
@@ -369,6 +378,7 @@ def write_manifest(args) -> dict:
 		"indexes": indexes(doctypes),
 		"sequences": sequences(doctypes),
 		"patches": list_patches(args),
+		"errors": crm_plus_errors(),
 	}
 	data["doctypes"]["Has Role (crm_plus roles)"] = roles_entry()
 	Path(args.out).write_text(json.dumps(data, indent=1, sort_keys=True, default=str))
