@@ -69,6 +69,7 @@ def after_install():
 	install_lifecycle_examples()
 	install_feedback_defaults()
 	add_competitor_permissions()
+	add_support_permissions()
 
 
 def after_migrate():
@@ -78,6 +79,7 @@ def after_migrate():
 	install_lifecycle_examples()
 	install_feedback_defaults()
 	add_competitor_permissions()
+	add_support_permissions()
 
 
 def add_erpnext_indexes():
@@ -111,12 +113,21 @@ def add_competitor_permissions():
 	add_competitor_permissions()
 
 
+def add_support_permissions():
+	from crm_plus.feedback.support import add_support_permissions
+
+	add_support_permissions()
+
+
 def before_uninstall():
 	"""Drop what crm_plus added outside its own doctypes (which Frappe removes itself)."""
 	drop_erpnext_indexes()
 	from crm_plus.competitors.setup import remove_competitor_permissions
 
 	remove_competitor_permissions()
+	from crm_plus.feedback.support import remove_support_permissions
+
+	remove_support_permissions()
 	from crm_plus.feedback.setup import remove_defaults
 
 	remove_defaults()
