@@ -55,11 +55,13 @@ def customers_at_risk(filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
-def overdue_amount(filters: str | dict | None = None) -> dict:
+def overdue_amount(filters: str | dict | None = None) -> dict | str:
 	"""Overdue amount of all customers, in company currency; only for those who may see amounts."""
 	frappe.has_permission(reports.RELATIONSHIP, "read", throw=True)
-	if not reports.can_see_money():  # shown on the workspace to all who read relationships: no figure
-		return {"value": "—", "fieldtype": "Data"}
+	if not reports.can_see_money():
+		# shown on the workspace to all who read relationships: no figure, and no number for Frappe's card
+		# to format (a text answer is shown as it is)
+		return "—"
 	r, query = _relationships(lambda r: Sum(r.overdue_amount))
 	value = _run(query.where(r.overdue_amount > 0), r)
 	return _card(value, "Currency", route=["query-report", "Collections Follow-up"])
@@ -89,7 +91,9 @@ NPS_DAYS = 90
 @frappe.whitelist()
 def nps(filters: str | dict | None = None) -> dict:
 	"""Net Promoter Score of the customer survey answers of the last 90 days: % promoters - % detractors
-	(0 while no survey has been answered or surveys are not installed)."""
+	(0 while no survey has been answered or surveys are not installed). The workspace shows the card to
+	those who survey customers (its document type is Feedback Invitation): a staff member reads only the
+	answers they gave themselves, which would make a score of 0 here."""
 	if not frappe.db.table_exists("Feedback Response"):
 		return _card(0)
 	frappe.has_permission("Feedback Response", "read", throw=True)

@@ -71,6 +71,9 @@ def counts(to_date, from_date=None, interval: str = "Weekly") -> dict:
 	for touchpoint_type, posting_date, n in query.run():
 		by_period = by_type.setdefault(touchpoint_type, dict.fromkeys(periods, 0))
 		by_period[get_period_beginning(getdate(posting_date), interval)] += n
+	if not by_type:
+		# nothing to draw: Frappe's chart widget says "No Data" (frappe-charts throws on labels without datasets)
+		return {}
 	return {
 		"labels": [frappe.format(p, "Date") for p in periods],
 		"datasets": [
