@@ -2,21 +2,28 @@
 
 The session starts ``bench --site $CRM_PLUS_SITE serve`` on a free port (and the socket.io server when the
 bench has none running), launches Debian's ``chromium`` through Playwright (``executable_path``; never
-``playwright install``), and logs in as a System Manager / CRM Manager kept for these tests, one per language.
+``playwright install``), and logs in as **personas**: users holding only the roles of the people crm_plus
+is for (``PERSONAS``, as ``crm_plus/access_matrix.py`` names them), one per persona and language, kept
+between runs (Frappe throttles making users). Nobody here is a System Manager.
 
 Fixtures for tests:
 
-- ``desk``: a :class:`Desk`, a logged-in page in the language of the ``lang`` fixture, which is
-  parametrised over ``LANGS`` (en, zh, zh-TW); a test that only makes sense in one language overrides it with
-  ``@pytest.mark.parametrize("lang", ["en"])``. ``desk.goto(path)`` opens ``/app/<path>`` and waits until
-  the desk is idle, ``desk.screenshot(name)`` saves ``artifacts/<name>-<lang>.png``.
+- ``desk``: a :class:`Desk`, a logged-in page of the ``persona`` fixture in the language of the ``lang``
+  fixture. ``lang`` is parametrised over ``LANGS`` (en, zh, zh-TW); a test that only makes sense in one
+  language overrides it with ``@pytest.mark.parametrize("lang", ["en"])``. ``persona`` is
+  ``DEFAULT_PERSONA`` unless a module (or test) overrides the fixture or parametrises it. Each persona and
+  language logs in once per session; every test gets a fresh browser context with that login.
+  ``desk.goto(path)`` opens ``/app/<path>`` and waits until the desk is idle, ``desk.screenshot(name)``
+  saves ``artifacts/<name>-<lang>.png``.
 - ``site_data``: creates records on the site and **commits** them (the web server is another process);
   everything made through it is deleted again at the end of the test.
 
 Every console error, uncaught page error, failed request and HTTP error response of the site itself fails
-the test (after its screenshot is saved). socket.io is the one explicit exception: its connection noise is
-ignored, whether or not a socket.io server runs. A test that provokes an error on purpose says so with
-``desk.allow_errors(regex)``.
+the test (after its screenshot is saved), and so does, in zh and zh-TW, any text on the page that is one of
+crm_plus's own strings left in English (or, in zh-TW, in its Simplified Chinese translation), checked on
+every page opened with ``desk.goto`` and when the test ends (``desk.check_language()`` checks the page as
+it is now). socket.io is the one explicit exception: its connection noise is ignored, whether or not a
+socket.io server runs. A test that provokes an error on purpose says so with ``desk.allow_errors(regex)``.
 
 ``tests/conftest.py`` leaves this folder out, with the reason, when there is no bench site, no Chromium
 or no Playwright.
@@ -32,14 +39,23 @@ from pathlib import Path
 import frappe
 import pytest
 
+from crm_plus.access_matrix import PERSONAS as PERSONA_ROLES
 from tests import server
 
 BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
 SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
 ARTIFACTS = Path(__file__).parent / "artifacts"
+LOCALE = Path(__file__).parents[2] / "crm_plus" / "locale"
 LANGS = ("en", "zh", "zh-TW")
 PASSWORD = "Crm-Plus-Browser-1"
-ROLES = ("System Manager", "CRM Manager", "Sales Manager", "Sales User", "Accounts User")
+# the people crm_plus is for, each a user with only these roles (a guest needs no user):
+# account manager (Sales User + CRM User), sales manager (Sales Manager + Sales User + CRM Manager),
+# accounts (Accounts User), support agent (Support Team), staff (a desk user with an Employee record)
+PERSONAS = {
+	persona: PERSONA_ROLES[persona]
+	for persona in ("account_manager", "sales_manager", "accounts", "support", "staff")
+}
+DEFAULT_PERSONA = "sales_manager"
 # socket.io is not the app's own: its connection errors are expected noise when no server runs
 IGNORED = re.compile(r"socket\.io|websocket|Error connecting to socket", re.IGNORECASE)
 TIMEOUT_MS = 30000
@@ -75,46 +91,82 @@ def browser():
 		chromium.close()
 
 
-@pytest.fixture(scope="session")
-def users():
-	"""One desk user per language (``crm-plus-browser-<lang>@example.com``), made on first use and kept:
-	sessions running at the same time share them, and Frappe throttles creating many users an hour."""
+_persona_users: dict[tuple[str, str], str] = {}
+
+
+def persona_user(persona: str, lang: str) -> str:
+	"""The kept desk user of ``persona`` in ``lang`` (``crm-plus-<persona>-<lang>@example.com``), holding
+	exactly the persona's roles and no User Permission; made on first use (committed)."""
+	if (persona, lang) in _persona_users:
+		return _persona_users[persona, lang]
+	from frappe.core.doctype.user.user import desk_properties
 	from frappe.utils.password import update_password
 
-	made = {}
-	for lang in LANGS:
-		email = f"crm-plus-browser-{lang.lower()}@example.com"  # Frappe lowercases e-mails
-		roles = [role for role in ROLES if frappe.db.exists("Role", role)]
-		if frappe.db.exists("User", email):
-			user = frappe.get_doc("User", email)
-			user.update({"enabled": 1, "language": lang, "user_type": "System User"})
-			user.add_roles(*[r for r in roles if r not in {row.role for row in user.roles}])
-			user.save(ignore_permissions=True)
-		else:
-			frappe.flags.in_import = True  # no creation throttle (other sessions make users too)
-			try:
-				frappe.get_doc(
-					{
-						"doctype": "User",
-						"email": email,
-						"first_name": f"Browser {lang}",
-						"language": lang,
-						"send_welcome_email": 0,
-						"user_type": "System User",
-						"roles": [{"role": role} for role in roles],
-					}
-				).insert(ignore_permissions=True)
-			finally:
-				frappe.flags.in_import = False
-		# in_import skips the doctype defaults, which leaves every desk setting off (no form sidebar,
-		# timeline or dashboard): set them as a user made from the desk has them, healing users made so
-		from frappe.core.doctype.user.user import desk_properties
-
-		frappe.db.set_value("User", email, {"enabled": 1, **{key: 1 for key in desk_properties}})
-		update_password(email, PASSWORD)
-		made[lang] = email
+	frappe.set_user("Administrator")
+	email = f"crm-plus-{persona.replace('_', '-')}-{lang.lower()}@example.com"  # Frappe lowercases e-mails
+	roles = PERSONAS[persona]
+	if not frappe.db.exists("User", email):
+		frappe.flags.in_import = True  # no creation throttle (other sessions make users too)
+		try:
+			frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"enabled": 1,
+					"first_name": persona.replace("_", " ").title(),
+					"last_name": f"({lang})",
+					"language": lang,
+					"send_welcome_email": 0,
+					"user_type": "System User",
+				}
+			).insert(ignore_permissions=True)
+		finally:
+			frappe.flags.in_import = False
+	frappe.db.set_value("User", email, "enabled", 1)
+	if "Employee" in roles:
+		_employee(email)
+	user = frappe.get_doc("User", email)
+	if sorted({row.role for row in user.roles}) != sorted(roles):
+		user.set("roles", [])
+		user.append_roles(*roles)
+	user.update({"enabled": 1, "language": lang, "user_type": "System User"})
+	user.save(ignore_permissions=True)
+	# in_import skips the doctype defaults, which leaves every desk setting off (no form sidebar,
+	# timeline or dashboard): set them as a user made from the desk has them, healing users made so
+	frappe.db.set_value("User", email, dict.fromkeys(desk_properties, 1))
+	frappe.db.delete("User Permission", {"user": email})
+	update_password(email, PASSWORD)
 	frappe.db.commit()
-	return made
+	frappe.clear_cache(user=email)
+	_persona_users[persona, lang] = email
+	return email
+
+
+def _employee(email: str) -> None:
+	"""Staff are employees: ERPNext takes the Employee role from a user without an Employee record."""
+	if frappe.db.exists("Employee", {"user_id": email}):
+		return
+	gender = frappe.db.get_value("Gender", {}, "name") or (
+		frappe.get_doc({"doctype": "Gender", "gender": "Female"}).insert(ignore_permissions=True).name
+	)
+	frappe.get_doc(
+		{
+			"doctype": "Employee",
+			"first_name": "Browser Staff",
+			"company": frappe.db.get_value("Company", {}, "name", order_by="creation"),
+			"gender": gender,
+			"date_of_birth": "1990-01-01",
+			"date_of_joining": "2020-01-01",
+			"status": "Active",
+			"user_id": email,
+		}
+	).insert(ignore_permissions=True)
+
+
+@pytest.fixture
+def persona():
+	"""Who walks the desk in a test: a module or test overrides this fixture (or parametrises it)."""
+	return DEFAULT_PERSONA
 
 
 @pytest.fixture(params=LANGS)
@@ -122,19 +174,113 @@ def lang(request):
 	return request.param
 
 
-class Desk:
-	"""A logged-in desk page in one language, with the harness's checks."""
+# the texts a person sees: every visible text node of the page (SVG chart labels included), whitespace
+# collapsed, each once
+VISIBLE_TEXTS = """() => {
+	const texts = new Set();
+	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+	for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+		const text = node.nodeValue.replace(/\\s+/g, " ").trim();
+		const el = node.parentElement;
+		if (!text || !el || el.closest("script, style, noscript, textarea, [contenteditable=true]")) continue;
+		// Frappe's field tooltips (the fieldname, shown on hover only) are not what the page says
+		if (el.closest(".tooltip-content")) continue;
+		const style = getComputedStyle(el);
+		if (!el.getClientRects().length || style.visibility === "hidden" || style.opacity === "0") continue;
+		texts.add(text);
+	}
+	return [...texts];
+}"""
 
-	def __init__(self, page, base_url: str, lang: str, user: str, name: str):
+
+class Catalogue:
+	"""crm_plus's own strings and their translations (``crm_plus/locale``), for the check that a page in
+	Chinese shows none of them left in English, nor, in zh-TW, in Simplified Chinese."""
+
+	def __init__(self):
+		self.zh, self.zh_tw = self._read("zh"), self._read("zh_TW")
+		# Simplified words crm_plus translates into Traditional ones; not those Frappe or ERPNext show
+		# themselves in zh-TW where their own Traditional translation is missing (their business)
+		shared = set(self.zh_tw.values()) | self._others("zh")
+		self.simplified = {
+			self.zh[msgid]: self.zh_tw[msgid]
+			for msgid in self.zh.keys() & self.zh_tw.keys()
+			if self.zh[msgid] != self.zh_tw[msgid] and self.zh[msgid] not in shared
+		}
+
+	@staticmethod
+	def _others(lang: str) -> set[str]:
+		"""The translations the site's other apps ship for ``lang``."""
+		from frappe.gettext.translate import get_translations_from_mo
+
+		return {
+			text
+			for app in frappe.get_installed_apps()
+			if app != "crm_plus"
+			for text in (get_translations_from_mo(lang, app) or {}).values()
+		}
+
+	@staticmethod
+	def _read(locale: str) -> dict[str, str]:
+		"""msgid -> translation, for the strings a page can show whole: no placeholders, translated to
+		something else than themselves (names such as "CRM Plus" and "NPS" stay as they are)."""
+		from babel.messages.pofile import read_po
+
+		with (LOCALE / f"{locale}.po").open("rb") as po:
+			catalog = read_po(po)
+		return {
+			m.id: m.string
+			for m in catalog
+			if isinstance(m.id, str)
+			and m.id
+			and isinstance(m.string, str)
+			and m.string.strip()
+			and m.string != m.id
+			and "{" not in m.id
+			and re.search(r"[A-Za-z]{2}", m.id)
+		}
+
+	def untranslated(self, lang: str, texts: list[str]) -> list[str]:
+		if lang == "en":
+			return []
+		own = self.zh if lang == "zh" else self.zh_tw
+		found = [f"{text!r} (in English; {lang}: {own[text]!r})" for text in texts if text in own]
+		if lang == "zh-TW":
+			found += [
+				f"{text!r} (Simplified Chinese; zh-TW: {self.simplified[text]!r})"
+				for text in texts
+				if text in self.simplified
+			]
+		return found
+
+
+_catalogue: list[Catalogue] = []
+
+
+def catalogue() -> Catalogue:
+	if not _catalogue:
+		_catalogue.append(Catalogue())
+	return _catalogue[0]
+
+
+class Desk:
+	"""A logged-in desk page of one persona in one language, with the harness's checks."""
+
+	def __init__(self, page, base_url: str, lang: str, user: str, name: str, persona: str = DEFAULT_PERSONA):
 		self.page, self.base_url, self.lang, self.user, self.name = page, base_url, lang, user, name
+		self.persona = persona
 		self.errors: list[str] = []
 		self.allowed: list[re.Pattern] = []
+		self.allowed_texts: set[str] = set()
 
 	# -- navigation -------------------------------------------------------------------------------------
 	def goto(self, path: str = ""):
-		"""Open ``/app/<path>`` and wait until the desk has loaded it and no request is pending."""
+		"""Open ``/app/<path>``, wait until the desk has loaded it and no request is pending, and check
+		that it opened (no "not permitted" page) in the page's language."""
 		self.page.goto(f"{self.base_url}/app/{path.lstrip('/')}", wait_until="domcontentloaded")
 		self.idle()
+		self.check_opened(path)
+		self.check_language()
 		return self.page
 
 	def idle(self, timeout: int = TIMEOUT_MS):
@@ -187,24 +333,59 @@ class Desk:
 		"""Errors matching ``pattern`` are expected in this test (a validation it provokes on purpose)."""
 		self.allowed.append(re.compile(pattern, re.IGNORECASE))
 
+	def allow_texts(self, *texts: str):
+		"""Texts this test shows on purpose although they are crm_plus strings in English (data it typed)."""
+		self.allowed_texts.update(texts)
+
 	def record(self, text: str):
 		if IGNORED.search(text) or any(p.search(text) for p in self.allowed):
 			return
 		self.errors.append(text)
 
+	def check_opened(self, what: str = ""):
+		"""The page shown is not Frappe's "not permitted" or "not found" page."""
+		shown = self.page.evaluate(
+			"""() => [...document.querySelectorAll('.message-page')]
+				.filter((e) => e.getClientRects().length).map((e) => e.innerText.trim())"""
+		)
+		if shown:
+			self.record(f"{what or self.page.url} did not open for {self.persona}: {shown[0]}")
 
-@pytest.fixture
-def desk(request, browser, base_url, users, lang):
-	user = users[lang]
-	context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=lang)
-	context.set_default_timeout(TIMEOUT_MS)
-	response = context.request.post(
-		f"{base_url}/api/method/login", form={"usr": user, "pwd": PASSWORD}, timeout=TIMEOUT_MS
+	def check_language(self):
+		"""In zh and zh-TW, no crm_plus string shows in English (nor, in zh-TW, in Simplified Chinese)."""
+		if self.lang == "en" or self.page.is_closed():
+			return
+		texts = [t for t in self.page.evaluate(VISIBLE_TEXTS) if t not in self.allowed_texts]
+		for problem in catalogue().untranslated(self.lang, texts):
+			self.record(f"untranslated on {self.page.url}: {problem}")
+
+
+# one login per persona and language for the whole session (its cookies), shared by the tests' contexts
+_logins: dict[tuple[str, str], dict] = {}
+
+
+def new_context(browser, base_url: str, persona: str | None, lang: str, **options):
+	"""A browser context in ``lang``, logged in as the persona's user (a guest's when ``persona`` is
+	None); the login is made once per persona and language and reused."""
+	context = browser.new_context(
+		viewport={"width": 1366, "height": 900},
+		locale=lang,
+		storage_state=_logins.get((persona, lang)) if persona else None,
+		**options,
 	)
-	assert response.ok, f"login as {user} failed: {response.status} {response.text()[:300]}"
-	page = context.new_page()
-	name = re.sub(r"[^\w.-]+", "_", request.node.name)
-	desk = Desk(page, base_url, lang, user, name)
+	context.set_default_timeout(TIMEOUT_MS)
+	if persona and (persona, lang) not in _logins:
+		user = persona_user(persona, lang)
+		response = context.request.post(
+			f"{base_url}/api/method/login", form={"usr": user, "pwd": PASSWORD}, timeout=TIMEOUT_MS
+		)
+		assert response.ok, f"login as {user} failed: {response.status} {response.text()[:300]}"
+		_logins[persona, lang] = context.storage_state()
+	return context
+
+
+def watch(page, desk, base_url: str) -> None:
+	"""Every console error, page error, failed request and HTTP error of the site goes to ``desk``."""
 
 	def own(url: str) -> bool:
 		return url.startswith(base_url)
@@ -214,19 +395,35 @@ def desk(request, browser, base_url, users, lang):
 		lambda msg: msg.type == "error" and desk.record(f"console: {msg.text} ({msg.location.get('url')})"),
 	)
 	page.on("pageerror", lambda exc: desk.record(f"page error: {exc}\n{exc.stack or ''}"))
+	# a request the page gave up itself, moving on to another page (net::ERR_ABORTED), is no failure
 	page.on(
 		"requestfailed",
-		lambda req: own(req.url) and desk.record(f"request failed: {req.method} {req.url} {req.failure}"),
+		lambda req: own(req.url)
+		and "ERR_ABORTED" not in (req.failure or "")
+		and desk.record(f"request failed: {req.method} {req.url} {req.failure}"),
 	)
 	page.on(
 		"response",
 		lambda res: own(res.url) and res.status >= 400 and desk.record(f"HTTP {res.status}: {res.url}"),
 	)
+
+
+@pytest.fixture
+def desk(request, browser, base_url, persona, lang):
+	user = persona_user(persona, lang)
+	context = new_context(browser, base_url, persona, lang)
+	page = context.new_page()
+	name = re.sub(r"[^\w.-]+", "_", request.node.name)
+	desk = Desk(page, base_url, lang, user, name, persona)
+	watch(page, desk, base_url)
 	yield desk
 	failed = getattr(request.node, "rep_call", None)
 	if failed is not None and failed.failed:
 		with contextlib.suppress(Exception):
 			desk.screenshot(f"FAILED-{name}", full_page=True)
+	else:
+		with contextlib.suppress(Exception):  # the page the test ended on
+			desk.check_language()
 	context.close()
 	assert not desk.errors, "the page logged errors:\n" + "\n".join(desk.errors)
 
