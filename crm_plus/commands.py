@@ -1,5 +1,7 @@
 """`bench --site SITE crm-plus ...` commands."""
 
+import logging
+
 import click
 from frappe.commands import get_site, pass_context
 
@@ -70,11 +72,13 @@ def reconcile(context):
 @pass_context
 def demo(context, remove_demo, force):
 	"""Build a small demo company with customers in every lifecycle stage, run the engines once and
-	print what happened (idempotent); --remove takes all of it away."""
+	print what happened (idempotent); --remove takes all of it away. On a new site whose setup wizard has
+	not been completed, the demo completes it first (the values are printed)."""
 	import frappe
 
 	from crm_plus.demo import build, remove
 
+	_quiet_css_parser()
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
@@ -88,6 +92,8 @@ def demo(context, remove_demo, force):
 				removed = remove.remove(progress=progress)
 			click.echo(f"Removed {removed} demo records." if removed else "No demo on this site.")
 			return
+		if not frappe.is_setup_complete():
+			click.echo(build.setup_wizard_note())
 		with click.progressbar(build.STEPS, label="Building the demo".ljust(24)) as bar:
 			summary = build.build(progress=lambda step: bar.update(1), force=force)
 		click.echo(build.describe(summary))
@@ -95,6 +101,17 @@ def demo(context, remove_demo, force):
 		raise click.ClickException(frappe.utils.strip_html(str(e))) from e
 	finally:
 		frappe.destroy()
+
+
+def _quiet_css_parser():
+	"""Frappe inlines the CSS of every e-mail it queues (the demo's survey e-mails); the CSS parser it uses
+	logs each rule it does not know as an ERROR on the terminal, which says nothing to the person running
+	the command. It sets its own level when first imported, hence the import."""
+	try:
+		import cssutils
+	except ImportError:
+		return
+	cssutils.log.setLevel(logging.CRITICAL)
 
 
 commands = [crm_plus]

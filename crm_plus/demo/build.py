@@ -3,14 +3,21 @@ ERPNext's own controllers (so the ledgers are right), a CRM Plan, the shipped li
 whatever other capabilities this site has (surveys, competitor notes, adoption, insights); then the
 engines run once over the demo's customers and a summary says what happened.
 
-Dates are relative to today, so the demo tells the same story whenever it is built."""
+Dates are relative to today, so the demo tells the same story whenever it is built.
+
+From nothing: on a site just made with ``bench new-site --install-app erpnext`` (the setup wizard not
+completed) the demo completes the setup wizard itself with ``setup_wizard_values()`` (its own
+company), as a person would in the desk. Every customer has a contact with an e-mail address, and the
+demo's survey is e-mailed to the customers who have not answered it: on a site without an outgoing
+e-mail account the demo adds one with no server behind it and suspends sending (Frappe's own switch in
+the Email Queue list), so the e-mails stay queued and the links in them work."""
 
 from collections.abc import Callable
 
 import frappe
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, add_months, get_first_day, get_url, getdate, now_datetime, nowdate
+from frappe.utils import add_days, add_months, cint, get_first_day, get_url, getdate, now_datetime, nowdate
 
 from crm_plus.demo.registry import (
 	ABBR,
@@ -40,6 +47,22 @@ USERS = (
 )
 ANNA, BEN = USERS[0][0], USERS[1][0]
 
+# each customer's contact: first name, last name (the e-mail address is made from them and the customer)
+CONTACTS = {
+	"prospect": ("Maya", "Chen"),
+	"new": ("Liam", "Porter"),
+	"regular": ("Ingrid", "Dahl"),
+	"fading": ("Sam", "Rivera"),
+	"churned": ("Rosa", "Bianchi"),
+	"overdue": ("Omar", "Haddad"),
+}
+# the customers the demo's survey is e-mailed to (the others answered it already)
+SURVEYED = ("prospect", "churned")
+# the outgoing account a site without one gets: no server answers at that name (.example is reserved)
+OUTBOX = "CRM Plus Demo Outbox"
+OUTBOX_EMAIL = "outbox@crm-plus-demo.example"
+OUTBOX_SERVER = "smtp.crm-plus-demo.example"
+
 # customer, account manager, story; each story's days are "days ago"
 CUSTOMERS = (
 	("Harbor Cafe", ANNA, "prospect"),
@@ -64,6 +87,58 @@ STEPS = (
 )
 
 
+def setup_wizard_values(today=None) -> dict:
+	"""What the demo completes a new site's setup wizard with: its own company, in the United States (USD,
+	New York time), English, a calendar fiscal year, ERPNext's standard chart of accounts; no new user."""
+	year = getdate(today or nowdate()).year
+	return {
+		"language": "English",
+		"country": COUNTRY,
+		"timezone": "America/New_York",
+		"currency": CURRENCY,
+		"company_name": COMPANY,
+		"company_abbr": ABBR,
+		"chart_of_accounts": "Standard",
+		"fy_start_date": f"{year}-01-01",
+		"fy_end_date": f"{year}-12-31",
+	}
+
+
+def setup_wizard_note(values: dict | None = None) -> str:
+	"""The values, said before the demo completes a site's setup wizard with them."""
+	v = values or setup_wizard_values()
+	return (
+		"The setup wizard of this site has not been completed: the demo completes it with "
+		f"company {v['company_name']} ({v['company_abbr']}), country {v['country']}, currency {v['currency']}, "
+		f"time zone {v['timezone']}, language {v['language']}, fiscal year {v['fy_start_date']} to "
+		f"{v['fy_end_date']}, chart of accounts {v['chart_of_accounts']}. To choose other values, complete "
+		"the setup wizard in the desk first."
+	)
+
+
+def complete_setup_wizard() -> dict:
+	"""Complete the site's setup wizard as the desk's would, with ``setup_wizard_values``; returns them."""
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+	values = setup_wizard_values()
+	# the wizard runs inside this process, whatever the site's configuration says about a background job
+	background = frappe.local.conf.pop("trigger_site_setup_in_background", None)
+	try:
+		setup_complete(values)
+	finally:
+		if background is not None:
+			frappe.local.conf["trigger_site_setup_in_background"] = background
+	if not frappe.is_setup_complete():
+		frappe.throw(
+			frappe._(
+				"Complete the setup wizard first (open the desk as Administrator): the demo needs ERPNext's "
+				"basic records such as units of measure, warehouse types and territories."
+			)
+		)
+	frappe.clear_cache()
+	return values
+
+
 def build(progress: Callable[[str], None] | None = None, force: bool = False) -> dict:
 	"""Make the demo (once) and return its summary; ``progress(step)`` is called as each step ends."""
 	with locked():
@@ -79,13 +154,6 @@ def _build(progress, force: bool) -> dict:
 		from crm_plus.demo.remove import remove
 
 		remove()
-	if not frappe.is_setup_complete():
-		frappe.throw(
-			frappe._(
-				"Complete the setup wizard first (open the desk as Administrator): the demo needs ERPNext's "
-				"basic records such as units of measure, warehouse types and territories."
-			)
-		)
 	real = real_customers()
 	if real and not force:
 		frappe.throw(
@@ -96,6 +164,10 @@ def _build(progress, force: bool) -> dict:
 		)
 	frappe.set_user("Administrator")
 	demo = Demo(Registry())
+	if not frappe.is_setup_complete():
+		demo.registry.setup_wizard = complete_setup_wizard()
+		demo.registry.save()
+		commit()
 	for step in STEPS:
 		try:
 			demo.run(step)
@@ -271,6 +343,7 @@ class Demo:
 				}
 			).insert(ignore_permissions=True)
 			self.customers[story] = self.add(doc).name
+			self.contact(doc.name, customer_name, story)
 		# stock for the deliveries, received before the first sale
 		from erpnext.stock.doctype.stock_entry.stock_entry_utils import make_stock_entry
 
@@ -285,6 +358,29 @@ class Demo:
 					posting_date=self.ago(410),
 				)
 				self.add(se)
+
+	def contact(self, customer: str, customer_name: str, story: str):
+		"""The customer's contact person, with an e-mail address, made its primary contact."""
+		first, last = CONTACTS[story]
+		domain = customer_name.lower().replace(" ", "-")
+		email = f"{first}.{last}@{domain}.example".lower()
+		doc = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": first,
+				"last_name": last,
+				"is_primary_contact": 1,
+				"email_ids": [{"email_id": email, "is_primary": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+		self.add(doc)
+		frappe.db.set_value(
+			"Customer",
+			customer,
+			{"customer_primary_contact": doc.name, "email_id": email},
+			update_modified=False,
+		)
 
 	def warehouse(self) -> str:
 		return f"Stores - {ABBR}"
@@ -537,6 +633,46 @@ class Demo:
 			if story != "fading":  # the others were acknowledged; the complaint still waits for an answer
 				response.status = "Acknowledged"
 				response.save(ignore_permissions=True)
+		self.send_survey(survey.name)
+
+	def send_survey(self, survey: str):
+		"""E-mail the survey to the customers who have not answered it, as Send Survey does: the e-mails are
+		queued (on a site without SMTP they stay there) and the single-use link in each works."""
+		from crm_plus.feedback import invitations
+
+		self.outgoing_email()
+		recipients = invitations.recipients_for_customers([self.customers[story] for story in SURVEYED])
+		for name in invitations.send(survey, recipients):
+			self.registry.add("Feedback Invitation", str(name))
+			queued = frappe.db.get_value("Feedback Invitation", name, "email_queue")
+			if queued:
+				self.registry.add("Email Queue", queued)
+
+	def outgoing_email(self):
+		"""Frappe queues an e-mail only from an outgoing account. A site without one gets the demo's
+		outbox, with no server behind it, and sending suspended (Frappe's Suspend Sending in the Email
+		Queue list): every e-mail stays queued, readable, until someone sets up a real account and resumes
+		sending. Removing the demo takes both back."""
+		from crm_plus import readiness
+
+		if readiness.can_queue_email():
+			return
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": OUTBOX,
+				"email_id": OUTBOX_EMAIL,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": OUTBOX_SERVER,
+				"no_smtp_authentication": 1,
+			}
+		).insert(ignore_permissions=True)
+		self.add(account)
+		frappe.local.outgoing_email_account = {}  # Frappe's per-process cache of the account it found
+		if not cint(frappe.db.get_default("suspend_email_queue")):
+			frappe.db.set_default("suspend_email_queue", 1)
+			self.registry.suspended_email = True
 
 	def step_competitor_notes(self):
 		if not available("Competitor Note"):
@@ -697,7 +833,38 @@ class Demo:
 				fields=["user", "score"],
 				order_by="score desc",
 			)
+		people = {
+			row.name: f"{row.first_name} {row.last_name} <{row.email_id}>"
+			for row in frappe.get_all(
+				"Contact",
+				filters={"name": ("in", self.registry.names("Contact") or [""])},
+				fields=["name", "first_name", "last_name", "email_id"],
+			)
+		}
+		contacts = {
+			customer: people[contact]
+			for customer, contact in frappe.get_all(
+				"Customer",
+				filters={"name": ("in", customers)},
+				fields=["name", "customer_primary_contact"],
+				as_list=True,
+			)
+			if contact in people
+		}
+		survey_emails = frappe.get_all(
+			"Feedback Invitation",
+			filters={"name": ("in", self.registry.names("Feedback Invitation") or [0])},
+			fields=["customer", "email", "email_queue"],
+			order_by="customer",
+			as_list=True,
+		)
 		return {
+			"setup_wizard": self.registry.setup_wizard,
+			"contacts": contacts,
+			"survey_emails": [list(row) for row in survey_emails],
+			"outbox": OUTBOX if ["Email Account", OUTBOX] in self.registry.records else None,
+			"email_held": bool(cint(frappe.db.get_default("suspend_email_queue"))),
+			"email_queue_url": get_url("/app/email-queue"),
 			"company": COMPANY,
 			"customers": {row.name: row.lifecycle_stage for row in stages},
 			"touchpoints": {row.touchpoint_type: row.n for row in touchpoints},
@@ -714,9 +881,17 @@ def describe(summary: dict) -> str:
 	lines = []
 	if summary.get("already_present"):
 		lines.append("The demo is already on this site (nothing was added):")
+	if summary.get("setup_wizard"):
+		lines.append(
+			setup_wizard_note(summary["setup_wizard"]).replace("the demo completes", "the demo completed")
+		)
 	lines.append(f"Company: {summary['company']}")
-	lines.append("Customers and their lifecycle stage:")
-	lines += [f"  {name}: {stage}" for name, stage in sorted(summary["customers"].items())]
+	lines.append("Customers, their lifecycle stage and contact:")
+	contacts = summary.get("contacts") or {}
+	lines += [
+		f"  {name}: {stage}, {contacts.get(name, 'no contact')}"
+		for name, stage in sorted(summary["customers"].items())
+	]
 	lines.append("Touchpoints: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["touchpoints"].items())))
 	lines.append(f"Lifecycle alerts raised: {len(summary['alerts'])}")
 	lines += [f"  {rule}: {customer}" for rule, customer in summary["alerts"]]
@@ -725,5 +900,22 @@ def describe(summary: dict) -> str:
 	if summary.get("leaderboard"):
 		lines.append("Adoption leaderboard:")
 		lines += [f"  {user}: {score}" for user, score in summary["leaderboard"]]
+	if summary.get("survey_emails"):
+		lines.append("Survey e-mails queued (each holds a single-use link to the survey page):")
+		lines += [
+			f"  {customer}: {email} (Email Queue {queue})"
+			for customer, email, queue in summary["survey_emails"]
+		]
+		if summary.get("outbox"):
+			lines.append(
+				f"  This site had no outgoing e-mail account: the demo added {summary['outbox']} (no server behind "
+				"it) and suspended sending, so the e-mails stay queued. Read them, and follow their links, in "
+				f"{summary['email_queue_url']}; to send e-mail for real, set up an Email Account and press Resume "
+				"Sending there."
+			)
+		elif summary.get("email_held"):
+			lines.append(f"  Sending is suspended on this site: they stay in {summary['email_queue_url']}.")
+		else:
+			lines.append(f"  They go out with the site's e-mail; each is in {summary['email_queue_url']}.")
 	lines.append(f"Open the desk: {summary['url']}")
 	return "\n".join(lines)

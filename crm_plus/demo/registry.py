@@ -1,7 +1,9 @@
 """What the demo made, kept as one JSON value in ``tabDefaultValue`` (committed with the records).
 
 ``records`` lists ``[doctype, name]`` pairs in creation order, so removal can go in reverse; ``rules``
-remembers which shipped lifecycle rules the demo created or switched on."""
+remembers which shipped lifecycle rules the demo created or switched on; ``suspended_email`` whether the
+demo suspended the site's e-mail queue (put back on removal); ``setup_wizard`` the values with which the
+demo completed the setup wizard of a new site (that stays done)."""
 
 from contextlib import contextmanager
 
@@ -27,6 +29,8 @@ class Registry:
 		self.records: list[list[str]] = state.get("records") or []
 		self.created_rules: list[str] = state.get("created_rules") or []
 		self.enabled_rules: list[str] = state.get("enabled_rules") or []
+		self.suspended_email: bool = bool(state.get("suspended_email"))
+		self.setup_wizard: dict | None = state.get("setup_wizard")
 		self.summary: dict = state.get("summary") or {}
 
 	@classmethod
@@ -49,6 +53,8 @@ class Registry:
 				"records": self.records,
 				"created_rules": self.created_rules,
 				"enabled_rules": self.enabled_rules,
+				"suspended_email": self.suspended_email,
+				"setup_wizard": self.setup_wizard,
 				"summary": self.summary,
 			},
 		)

@@ -189,6 +189,13 @@ def _dependants(doctype: str, name: str) -> None:
 					frappe.delete_doc(
 						child, row, force=True, ignore_permissions=True, delete_permanently=True
 					)
+	elif doctype == "Feedback Survey":
+		# answers the demo did not make itself (a customer answered a survey e-mail), with their answer
+		# rows, and the invitations it sent
+		for child in ("Feedback Response", "Feedback Invitation"):
+			for row in frappe.get_all(child, filters={"survey": name}, pluck="name"):
+				_references(child, [str(row)])
+				frappe.delete_doc(child, row, force=True, ignore_permissions=True, delete_permanently=True)
 	elif doctype == "Customer":
 		# what points at the customer's crm_plus records (the records themselves go with the customer)
 		for own in OWN_RECORDS:
@@ -203,6 +210,9 @@ def _dependants(doctype: str, name: str) -> None:
 
 
 def _restore_rules(registry: Registry) -> None:
+	"""The shipped lifecycle rules, and the site's e-mail queue, as the demo found them."""
+	if registry.suspended_email:
+		frappe.db.set_default("suspend_email_queue", 0)
 	for title in registry.enabled_rules:
 		if frappe.db.exists("Lifecycle Rule", title):
 			frappe.db.set_value("Lifecycle Rule", title, "enabled", 0)
@@ -239,4 +249,7 @@ def _drop_company(company: str) -> None:
 		_delete("Bin", {"warehouse": ("in", warehouses)})
 	frappe.delete_doc("Company", company, force=True, ignore_permissions=True, delete_permanently=True)
 	_delete("DefaultValue", {"defkey": "company", "defvalue": company})
+	# the default company of a site whose setup wizard the demo completed
+	if frappe.db.get_single_value("Global Defaults", "default_company") == company:
+		frappe.db.set_single_value("Global Defaults", "default_company", None)
 	commit()

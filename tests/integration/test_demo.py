@@ -107,14 +107,14 @@ def shipped_rules() -> dict:
 
 
 @pytest.mark.commits
-def test_demo_builds_once_and_its_removal_leaves_no_trace():
+def test_demo_builds_once_and_its_removal_leaves_no_trace(http_url):
 	# someone else's run of this very test must not build or remove the demo meanwhile
 	with registry.locked():
 		frappe.db.rollback()  # a fresh snapshot, taken under the lock
-		_build_count_remove()
+		_build_count_remove(http_url)
 
 
-def _build_count_remove():
+def _build_count_remove(http_url: str):
 	was_present = registry.Registry.load() is not None
 	if was_present:
 		remove.remove()
@@ -172,6 +172,8 @@ def _build_count_remove():
 			assert frappe.db.get_value("Lifecycle Rule", example, "enabled") == 1
 		# the workspace shows the demo: every chart holds its customers and touchpoints, every card a figure
 		assert_workspace_shows_the_demo(customers)
+		# every customer has a contact with an e-mail address; the survey answered from its queued e-mail
+		assert_survey_answered_from_its_email(customers, http_url)
 
 		# running it again adds nothing
 		records = len(reg.records)
@@ -215,6 +217,49 @@ def _build_count_remove():
 	assert shipped_rules() == rules_before
 	if was_present:
 		build.build(force=True)
+
+
+def assert_survey_answered_from_its_email(customers: list[str], http_url: str) -> None:
+	"""Each demo customer's primary contact has an e-mail address; the demo's survey was e-mailed to the
+	customers who had not answered it, and a customer answers it from the link in the queued e-mail,
+	over HTTP and without an account (``crm-plus demo`` on a new site does the same, with the e-mail kept
+	in the queue: ``test_fresh_site_demo.py``)."""
+	from tests.integration import survey_mail
+
+	contacts = dict(
+		frappe.get_all(
+			"Customer",
+			filters={"name": ("in", customers)},
+			fields=["name", "customer_primary_contact"],
+			as_list=True,
+		)
+	)
+	emails = {c: frappe.db.get_value("Contact", contact, "email_id") for c, contact in contacts.items()}
+	assert len(emails) == 6 and all(emails.values()), emails
+	surveyed = [registry.PREFIX + name for name in ("Harbor Cafe", "Old Mill Deli")]
+	invitations = frappe.get_all(
+		"Feedback Invitation",
+		filters={"customer": ("in", customers)},
+		fields=["name", "customer", "email", "email_queue"],
+	)
+	assert sorted(i.customer for i in invitations) == sorted(surveyed)
+	assert all(i.email == emails[i.customer] and i.email_queue for i in invitations), invitations
+	invitation = invitations[0]
+	message = frappe.db.get_value("Email Queue", invitation.email_queue, "message")
+	answered = survey_mail.answer(
+		http_url,
+		survey_mail.link_in(message),
+		lambda questions: {q: "5" if kind == "Rating" else "10" for q, kind in questions},
+	)
+	assert answered["reply"]["status"] == "ok"
+	frappe.db.rollback()  # see what the web server committed
+	response = frappe.db.get_value(
+		"Feedback Response",
+		{"invitation": invitation.name},
+		["customer", "nps_category", "channel"],
+		as_dict=True,
+	)
+	assert response == {"customer": invitation.customer, "nps_category": "Promoter", "channel": "Email Link"}
 
 
 WORKSPACE = "CRM Plus"
