@@ -26,6 +26,19 @@ frappe.ui.form.on("Lifecycle Alert", {
 				frm.set_value("status", "Resolved");
 				frm.save();
 			});
+			// one click to the call that answers the alert: the touchpoint resolves it when saved
+			if (frappe.model.can_create("Customer Touchpoint")) {
+				frm.add_custom_button(__("Log Call"), () =>
+					frappe.new_doc("Customer Touchpoint", {
+						customer: frm.doc.customer,
+						touchpoint_type: "Call",
+						channel: "Phone",
+						direction: "Outbound",
+						lifecycle_alert: frm.doc.name,
+						resolve_alert: 1,
+					})
+				);
+			}
 		}
 		if (frm.doc.todo) {
 			frm.add_custom_button(__("ToDo"), () => frappe.set_route("Form", "ToDo", frm.doc.todo), __("Open"));

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from crm_plus import access
-from crm_plus.touchpoints import relationship
+from crm_plus.touchpoints import follow_up, relationship
 from crm_plus.touchpoints.kinds import MANUAL_TYPES, validate_manual
 
 # what a recorded (system) touchpoint takes from its source document and may not be edited by hand
@@ -26,13 +26,28 @@ class CustomerTouchpoint(Document):
 		base_amount: DF.Currency
 		channel: DF.Literal["In Person", "Phone", "Email", "Web", "Social", "Partner", "System"]
 		company: DF.Link | None
+		contact: DF.Link | None
 		currency: DF.Link | None
 		customer: DF.Link
 		direction: DF.Literal["Outbound", "Inbound"]
+		follow_up_todo: DF.Link | None
+		lifecycle_alert: DF.Link | None
 		name: DF.Int | None
+		next_follow_up: DF.Date | None
+		outcome: DF.Literal[
+			"",
+			"Reached",
+			"Follow-up Agreed",
+			"Resolved",
+			"Not Interested",
+			"No Answer",
+			"Left Message",
+			"Wrong Number",
+		]
 		posting_date: DF.Date
 		reference_doctype: DF.Link | None
 		reference_name: DF.DynamicLink | None
+		resolve_alert: DF.Check
 		status: DF.Literal["Active", "Cancelled"]
 		summary: DF.SmallText | None
 		touchpoint_type: DF.Literal[
@@ -62,9 +77,12 @@ class CustomerTouchpoint(Document):
 		self.normalise_reference()
 		self.validate_type()
 		self.validate_source_fields()
+		follow_up.validate(self)
 
 	def on_update(self):
 		relationship.refresh([self.customer])
+		# whom we spoke to, what came of it and when to call again: the follow-up ToDo, the alert answered
+		follow_up.on_update(self)
 
 	def on_trash(self):
 		if self.reference_name:
