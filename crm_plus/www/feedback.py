@@ -38,6 +38,8 @@ def get_context(context):
 	)
 	frappe.local.lang = lang
 	context.lang = lang
+	if context.get("boot"):  # made before this page chose its language: <html lang> and the page's scripts
+		context.boot["lang"] = lang
 	context.languages = _switch(token, offered, lang)
 	context.state = state
 	context.title = _("Feedback")

@@ -62,7 +62,8 @@ def open_page(token: str, lang: str | None = None):
 		frappe.form_dict.lang = lang
 	else:
 		frappe.form_dict.pop("lang", None)
-	return page.get_context(frappe._dict())
+	# as Frappe makes it before the page's get_context: the boot data in the request's language
+	return page.get_context(frappe._dict(boot={"lang": frappe.local.lang}))
 
 
 def translated_survey(**extra):
@@ -113,6 +114,7 @@ def test_the_page_follows_the_visitors_choice_then_the_customer_then_the_browser
 	frappe.db.set_value("Customer", customer, "language", "zh")
 	context = open_page(token)
 	assert context.lang == "zh" and context.questions[1].text == "您喜欢什么？"
+	assert context.boot["lang"] == "zh"  # <html lang> and the page's scripts speak it too
 	assert context.title == survey.title  # no Simplified title: the survey's own
 
 	# without a customer language, a browser that asks for nothing offered: the link's language

@@ -10,21 +10,23 @@ frappe.query_reports["CRM Adoption Leaderboard"] = {
 			options: "CRM Adoption Program",
 			get_query: () => ({ filters: { enabled: 1 } }),
 		},
-		{
-			fieldname: "date",
-			label: __("Period Holding"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-			reqd: 1,
-		},
+		{ fieldname: "date", label: __("Period Holding"), fieldtype: "Date", reqd: 1 },
 	],
-	// The program is chosen before the report's first run: Frappe runs a report right after its onload (and
-	// waits for the promise it returns). It is not a required filter: an empty required filter throws
-	// "Filter missing" in the page; without a program the report says what to choose.
+	// Frappe runs the report once, right after onload (waiting for the promise it returns). The program and
+	// the day are set here, while Frappe holds every other run: a filter's default would run the report once
+	// before that, with no program yet (an empty required filter threw "Filter missing" in the page; an
+	// optional one makes a request that the next run aborts). Without a program the report says what to choose.
 	onload(report) {
-		if (report.get_filter_value("program")) return;
-		return frappe.db.get_list("CRM Adoption Program", { filters: { enabled: 1 }, limit: 1 }).then((rows) => {
-			if (rows.length) report.set_filter_value("program", rows[0].name);
-		});
+		const set = (fieldname, value) => report.get_filter(fieldname).set_value(value);
+		const tasks = [];
+		if (!report.get_filter_value("date")) tasks.push(set("date", frappe.datetime.get_today()));
+		if (!report.get_filter_value("program")) {
+			tasks.push(
+				frappe.db
+					.get_list("CRM Adoption Program", { filters: { enabled: 1 }, limit: 1 })
+					.then((rows) => rows.length && set("program", rows[0].name))
+			);
+		}
+		return Promise.all(tasks);
 	},
 };
