@@ -6,8 +6,8 @@ Commands (each connects, does its work, commits what it made and prints JSON on 
 - ``setup``: ERPNext's setup wizard with stated defaults when the site has not been through it (the demo
   needs its basic records).
 - ``extras``: after ``crm-plus demo``, the crm_plus records the demo does not make (a survey invitation,
-  adoption rewards proposed and decided, a second plan with territories and components, a program for
-  roles), then every relationship refreshed, so the stored figures are today's.
+  the survey in Chinese, adoption rewards proposed and decided, a second plan with territories and
+  components, a program for roles), then every relationship refreshed, so the stored figures are today's.
 - ``manifest --out FILE``: every crm_plus record, figure, dangling link, index and sequence, and the Error
   Log rows crm_plus wrote (``manifest.py``).
 - ``figures --as-of DAY --out FILE``: every relationship recomputed as of that day, then its figures.
@@ -102,6 +102,7 @@ def extras(args) -> dict:
 	if not customers:
 		raise SystemExit("no demo customers: run `bench --site SITE crm-plus demo` first")
 	made["Feedback Invitation"] = _invitation(customers[0])
+	made["Feedback Survey Language"] = _survey_in_chinese()
 	made["CRM Plan"] = _plan(COMPANY, CUSTOMER_GROUP, build.ANNA, build.BEN)
 	made["CRM Adoption Reward"] = _rewards(customers[0], build.ANNA, build.BEN)
 	frappe.db.commit()
@@ -132,6 +133,20 @@ def _invitation(customer: str) -> list:
 	# an outgoing account that only queues (as on a site with SMTP set up; nothing sends here)
 	make_outgoing_email_account()
 	return invitations.send(survey[0], invitations.recipients_for_customers([customer]))
+
+
+def _survey_in_chinese() -> str | None:
+	"""The demo's survey in Simplified Chinese too (its title, introduction and questions), where surveys
+	can be written per language and the demo has not done it."""
+	name = frappe.db.get_value("Feedback Survey", {"audience": "Customer"}, "name")
+	survey = frappe.get_doc("Feedback Survey", name) if name else None
+	if not survey or not survey.meta.has_field("languages") or survey.get("languages"):
+		return None
+	survey.append("languages", {"language": "zh", "title": "我们做得怎么样", "introduction": "两个小问题。"})
+	for number, _question in enumerate(survey.questions, 1):
+		survey.append("translations", {"language": "zh", "question_no": number, "question": f"问题 {number}"})
+	survey.save(ignore_permissions=True)
+	return survey.name
 
 
 def _plan(company: str, customer_group: str, manager: str, user: str) -> str:
@@ -346,7 +361,8 @@ def crm_plus_errors() -> list:
 
 
 def roles_entry() -> dict:
-	"""Who holds crm_plus's roles (the roles are crm_plus's; the assignments are the site's)."""
+	"""Which users hold crm_plus's roles (the roles are crm_plus's, the assignments the site's data; the
+	roles of crm_plus's reports and pages come from its code, which migrate syncs)."""
 	from crm_plus.install import ROLES
 
 	table = frappe.qb.DocType("Has Role")
@@ -354,6 +370,7 @@ def roles_entry() -> dict:
 		frappe.qb.from_(table)
 		.select(table.name, table.parent, table.parenttype, table.role)
 		.where(table.role.isin(ROLES))
+		.where(table.parenttype == "User")
 		.run(as_dict=True)
 	)
 	return manifest.doctype_entry(
@@ -380,7 +397,7 @@ def write_manifest(args) -> dict:
 		"patches": list_patches(args),
 		"errors": crm_plus_errors(),
 	}
-	data["doctypes"]["Has Role (crm_plus roles)"] = roles_entry()
+	data["doctypes"]["Has Role (users with crm_plus roles)"] = roles_entry()
 	Path(args.out).write_text(json.dumps(data, indent=1, sort_keys=True, default=str))
 	return {"summary": manifest.summary(data), "out": args.out}
 
