@@ -2,6 +2,8 @@
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import add_days, now_datetime
 
 from crm_plus.access import permitted_customers
 from crm_plus.lifecycle import engine
@@ -40,8 +42,41 @@ def preview(rule: str) -> dict:
 	# amounts of money only for those who may read them (permlevel 1 of Lifecycle Alert), customers only
 	# those the user may read (role, User Permissions), as the Customer list gives them
 	money = can_read_money(frappe.session.user)
-	total, rows = engine.preview_page(doc, money, PREVIEW_LIMIT, permitted_customers())
-	return {"total": total, "matches": rows}
+	customers = permitted_customers()
+	total, rows = engine.preview_page(doc, money, PREVIEW_LIMIT, customers)
+	out = {"total": total, "matches": rows}
+	if not total:
+		out["problems"] = _why_nobody(doc, restricted=customers is not None)
+	return out
+
+
+def _why_nobody(doc, restricted: bool) -> list[dict]:
+	"""Why the preview shows nobody, and what to change: nobody meets the condition, the rule's restrictions
+	(company, stages, group, territory, revenue) leave out who does, or its cooldown holds them back. To a
+	user who may read only some customers, nothing about the others (not even how many there are)."""
+	if restricted:
+		return [{"reason": _("None of the customers you may read matches this rule now."), "fix": None}]
+	problems = run_now_.why_no_match(doc)
+	alert = frappe.qb.DocType("Lifecycle Alert")
+	held = (
+		frappe.qb.from_(alert)
+		.select(Count(alert.customer).distinct())
+		.where(
+			(alert.rule == doc.name)
+			& (alert.matched_on > add_days(now_datetime(), -int(doc.cooldown_days or 1)))
+		)
+		.run()[0][0]
+	)
+	if held:
+		problems.append(
+			{
+				"reason": _(
+					"{0} customers were alerted by this rule within its cooldown of {1} days: they are left out until it ends."
+				).format(held, int(doc.cooldown_days or 1)),
+				"fix": None,
+			}
+		)
+	return problems
 
 
 @frappe.whitelist(methods=["POST"])

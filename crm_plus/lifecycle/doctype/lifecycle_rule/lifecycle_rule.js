@@ -35,6 +35,12 @@ frappe.ui.form.on("Lifecycle Rule", {
 	},
 
 	onload(frm) {
+		if (frm.is_new() && !frm.doc.title && frm.doc.company) {
+			// Frappe fills a new form's Company with the user's default company, which would restrict a new
+			// rule to it without a word: a rule applies to every company unless one is chosen (a copied rule,
+			// which has a title, keeps its own)
+			frm.set_value("company", null);
+		}
 		crm_plus.lifecycle.load_conditions().then((conditions) => {
 			frm.conditions = conditions;
 			const options = conditions.map((c) => ({
@@ -122,6 +128,17 @@ function show_run(frm, out) {
 function show_preview(frm) {
 	frappe.call({ method: `${API}.preview`, args: { rule: frm.doc.name } }).then((r) => {
 		const out = r.message || { matches: [], total: 0 };
+		if (!out.total) {
+			// nobody: say why (the condition, the rule's restrictions, the cooldown) and what to change
+			frappe.msgprint({
+				title: __("{0} customers match now", [0]),
+				message:
+					`<p>${frappe.utils.escape_html(__("No customer matches this rule now."))}</p>` +
+					crm_plus.say_why.html(out.problems),
+				indicator: "orange",
+			});
+			return;
+		}
 		const rows = out.matches
 			.map(
 				(m) =>
