@@ -8,6 +8,7 @@ import frappe
 import pytest
 
 from crm_plus.feedback import api
+from crm_plus.feedback.report.feedback_summary import feedback_summary
 from crm_plus.insights import health
 from crm_plus.lifecycle import engine
 from tests.integration.factories import invoice, make_customer_group
@@ -74,3 +75,17 @@ def test_satisfaction_is_the_mean_of_the_measures_asked():
 	assert response.satisfaction == pytest.approx(200 / 3, abs=0.01)
 	summary = frappe.db.get_value("Customer Touchpoint", response.touchpoint, "summary")
 	assert summary == "CSAT 0%; NPS 8 (Passive); Effort 7.0"
+
+
+def test_the_summary_chart_leaves_out_what_no_survey_asked():
+	survey = make_survey(NPS_ONLY)
+	group = make_customer_group()
+	for answer in (10, 8):
+		customer, contact, _email = customer_with_contact(customer_group=group)
+		_answer(survey, customer, contact, answer)
+	today = frappe.utils.nowdate()
+	filters = {"from_date": frappe.utils.add_days(today, -30), "to_date": today, "survey": survey.name}
+	_columns, (row,), _message, chart = feedback_summary.execute({**filters, "customer_group": group})
+	assert (row["csat"], row["effort"], row["nps"]) == (None, None, 50)
+	# no CSAT or Customer Effort line at 0: the survey never asked for them
+	assert [d["name"] for d in chart["data"]["datasets"]] == ["Responses", "NPS"]

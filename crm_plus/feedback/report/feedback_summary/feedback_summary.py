@@ -153,19 +153,15 @@ def chart(data: list[dict]) -> dict | None:
 	# frappe-charts cannot draw a line through a single point (its SVG path gets "undefined"): one period
 	# is drawn as bars only
 	line = "line" if len(data) > 1 else "bar"
+	datasets = [{"name": _("Responses"), "chartType": "bar", "values": [row["responses"] for row in data]}]
+	# a measure no survey of these periods asked is left out, not drawn as a line at 0
+	for key, label in (("csat", _("CSAT")), ("nps", _("NPS")), ("effort", _("Customer Effort"))):
+		if any(row[key] is not None for row in data):
+			datasets.append({"name": label, "chartType": line, "values": [row[key] or 0 for row in data]})
 	return report_chart(
 		{
 			"labels": [frappe.format(row["period"], {"fieldtype": "Date"}) for row in data],
-			"datasets": [
-				{"name": _("Responses"), "chartType": "bar", "values": [row["responses"] for row in data]},
-				{"name": _("CSAT"), "chartType": line, "values": [row["csat"] or 0 for row in data]},
-				{"name": _("NPS"), "chartType": line, "values": [row["nps"] or 0 for row in data]},
-				{
-					"name": _("Customer Effort"),
-					"chartType": line,
-					"values": [row["effort"] or 0 for row in data],
-				},
-			],
+			"datasets": datasets,
 		},
 		"axis-mixed",
 		height=280,
