@@ -24,6 +24,8 @@ PLAN_READERS = frozenset({"crm_user", "sales_user", "account_manager", "sales_ma
 RULE_READERS = frozenset({"crm_user", "account_manager", "sales_manager"})
 TOUCHPOINT_READERS = CUSTOMER_READERS | {"crm_user"}
 MANAGERS = frozenset({"sales_manager"})
+# support agents send surveys and send them again: feedback is theirs to handle
+SURVEY_SENDERS = CUSTOMER_READERS - {"accounts"} | {"support"}
 DESK = frozenset(PERSONAS) - {"guest", "website"}
 
 # method -> (personas let through, arguments ({...} filled from the test's records), acts)
@@ -54,11 +56,31 @@ METHODS = {
 	"crm_plus.competitors.api.get_plan_notes": (PLAN_READERS, {"plan": "{plan}"}, False),
 	"crm_plus.feedback.api.submit": (frozenset(PERSONAS), {"token": "not-a-token"}, False),
 	"crm_plus.feedback.api.send_survey": (
-		CUSTOMER_READERS,
+		SURVEY_SENDERS,
 		{"survey": "{survey}", "customers": '["{customer}"]'},
 		True,
 	),
+	"crm_plus.feedback.api.survey_recipients": (
+		SURVEY_SENDERS,
+		{"customers": '["{customer}"]', "survey": "{survey}"},
+		False,
+	),
+	"crm_plus.feedback.api.resend_invitation": (SURVEY_SENDERS, {"invitation": "{invitation}"}, True),
 	"crm_plus.lifecycle.api.condition_options": (RULE_READERS, {}, False),
+	"crm_plus.lifecycle.api.before_run": (MANAGERS, {"rule": "{rule}"}, False),
+	"crm_plus.plans.api.before_evaluate": (MANAGERS, {"plan": "{plan}"}, False),
+	"crm_plus.touchpoints.api.before_backfill": (MANAGERS, {}, False),
+	"crm_plus.touchpoints.my_day.get_my_day": (TOUCHPOINT_READERS, {}, False),
+	"crm_plus.insights.dashboard_chart_source.crm_plus_customers_by_stage.crm_plus_customers_by_stage.get": (
+		TOUCHPOINT_READERS,
+		{},
+		False,
+	),
+	"crm_plus.insights.dashboard_chart_source.crm_plus_customers_by_segment.crm_plus_customers_by_segment.get": (
+		TOUCHPOINT_READERS,
+		{},
+		False,
+	),
 	"crm_plus.lifecycle.api.preview": (RULE_READERS, {"rule": "{rule}"}, False),
 	"crm_plus.lifecycle.api.run_now": (MANAGERS, {"rule": "{rule}"}, True),
 	"crm_plus.insights.dashboard_chart_source.crm_plus_touchpoints_by_type.crm_plus_touchpoints_by_type.get": (
@@ -73,7 +95,8 @@ METHODS = {
 	"crm_plus.insights.cards.open_lifecycle_alerts": (RULE_READERS, {}, False),
 	"crm_plus.insights.cards.nps": (DESK - {"accounts"}, {}, False),
 	"crm_plus.insights.api.recompute": (MANAGERS, {}, True),
-	"crm_plus.insights.api.get_health": (CUSTOMER_READERS, {"customer": "{customer}"}, False),
+	# a support agent reads customers (not their transactions): the health score, not its amounts
+	"crm_plus.insights.api.get_health": (CUSTOMER_READERS | {"support"}, {"customer": "{customer}"}, False),
 	"crm_plus.adoption.leaderboard.get_adoption_leaderboard": (DESK, {}, False),
 	"crm_plus.adoption.doctype.crm_adoption_reward.crm_adoption_reward.CRMAdoptionReward.approve": (
 		MANAGERS,
@@ -100,7 +123,7 @@ DOCTYPES = {
 	"CRM Adoption Reward": DESK,
 	"CRM Adoption Score": DESK,
 	"Competitor Note": PLAN_READERS,
-	"CRM Plus Settings": RULE_READERS,
+	"CRM Plus Settings": DESK,  # the workspace reads it for every desk user
 	"Feedback Invitation": CUSTOMER_READERS - {"accounts"} | {"crm_user", "support"},
 	"Feedback Response": CUSTOMER_READERS - {"accounts"} | {"crm_user", "support", "staff"},
 	"Feedback Survey": CUSTOMER_READERS - {"accounts"} | {"crm_user", "support", "staff"},

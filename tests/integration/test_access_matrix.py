@@ -116,6 +116,16 @@ def _records(records: Records) -> dict:
 	from crm_plus.touchpoints import relationship
 
 	relationship.refresh([customer])
+	invitation = records.add(
+		{
+			"doctype": "Feedback Invitation",
+			"survey": survey,
+			"customer": customer,
+			"email": "matrix@example.com",
+			"token_hash": frappe.generate_hash(length=64),
+			"status": "Not Sent",
+		}
+	).name
 	frappe.db.commit()
 	return {
 		"customer": customer,
@@ -126,6 +136,7 @@ def _records(records: Records) -> dict:
 		# calls that act on a deal are tried only by those refused
 		"quotation": "_CRM-NO-SUCH-QUOTATION",
 		"reward": reward,
+		"invitation": invitation,
 	}
 
 
@@ -134,8 +145,8 @@ def _call(http: Client, method: str, args: dict, values: dict):
 	if "doc" in args:
 		doctype, name = args.pop("doc").split(":", 1)
 		return http.run_doc_method(doctype, name, method.rsplit(".", 1)[1], **args)
-	verb = "GET" if method.endswith("manual_types") else "POST"
-	return http.call(method, verb, **args)
+	allowed = frappe.allowed_http_methods_for_whitelisted_func.get(frappe.get_attr(method)) or ["POST"]
+	return http.call(method, "POST" if "POST" in allowed else "GET", **args)
 
 
 @pytest.mark.parametrize("method", sorted(METHODS))
