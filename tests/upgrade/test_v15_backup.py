@@ -99,7 +99,7 @@ def test_a_v15_site_with_crm_plus_data_keeps_it_through_every_patch_and_is_backe
 		(database,) = backups.glob("*-database.sql.gz")
 		shutil.copyfile(database, out / BACKUP)
 	finally:
-		bench.drop_site(SITE, step="drop-site")
+		bench.drop_site_after(SITE)
 
 	expected, found = json.loads(before.read_text()), json.loads(after.read_text())
 	found.update(

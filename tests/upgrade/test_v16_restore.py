@@ -61,7 +61,7 @@ def test_a_v15_backup_restored_and_migrated_keeps_every_record_and_figure(tmp_pa
 			SITE, "figures", "--as-of", expected["date"], "--out", str(figures_path), step="figures"
 		)
 	finally:
-		bench.drop_site(SITE, step="drop-site")
+		bench.drop_site_after(SITE)
 
 	actual = json.loads(actual_path.read_text())
 	recomputed = json.loads(figures_path.read_text())
