@@ -46,9 +46,9 @@ def test_a_user_restricted_to_some_customers_learns_nothing_of_the_others():
 	mine = customer_in(group)
 	rule = make_rule(group, "unanswered_feedback", {"hours": 24}, company=None)
 	user = make_user(*SALES_MANAGER)
-	frappe.get_doc({"doctype": "User Permission", "user": user, "allow": "Customer", "for_value": mine}).insert(
-		ignore_permissions=True
-	)
+	frappe.get_doc(
+		{"doctype": "User Permission", "user": user, "allow": "Customer", "for_value": mine}
+	).insert(ignore_permissions=True)
 	frappe.set_user(user)
 	out = api.preview(rule.name)
 	assert out["total"] == 0

@@ -66,6 +66,7 @@ class LifecycleAlert(Document):
 				"values": matched.rows(condition, self.facts, self.matched_values if with_money else None),
 			},
 		)
+
 	def render_explanation(self, with_money: bool | None = None) -> str:
 		"""Why the rule matched, from the stored condition and values, in the current language."""
 		condition = get_condition(self.condition)

@@ -47,7 +47,15 @@ class CustomerRelationship(Document):
 		refreshed_on: DF.Datetime | None
 		rfm_company: DF.Link | None
 		rfm_segment: DF.Literal[
-			"", "Champions", "Loyal", "New", "Potential", "Slipping Away", "Hibernating", "Lost", "No Purchase"
+			"",
+			"Champions",
+			"Loyal",
+			"New",
+			"Potential",
+			"Slipping Away",
+			"Hibernating",
+			"Lost",
+			"No Purchase",
 		]
 		touchpoints_90d: DF.Int
 	# end: auto-generated types
