@@ -85,8 +85,10 @@ def _resolving(doc) -> bool:
 def on_update(doc) -> None:
 	if doc.reference_name:
 		return
+	# asked before the follow-up is written: writing it loads the saved record as "before" this save
+	resolving = _resolving(doc)
 	sync_todo(doc)
-	if _resolving(doc):
+	if resolving:
 		resolve_alert(doc.lifecycle_alert)
 
 

@@ -174,9 +174,16 @@ def test_a_call_logged_from_an_alert_resolves_it_and_closes_its_todo():
 	customer = make_customer(account_manager=user)
 	alert, todo = _open_alert(customer, user)
 	frappe.set_user(user)
-	tp = call(customer, lifecycle_alert=alert, resolve_alert=1, outcome="Reached")
+	tp = call(
+		customer,
+		lifecycle_alert=alert,
+		resolve_alert=1,
+		outcome="Follow-up Agreed",
+		next_follow_up=add_days(nowdate(), 2),
+	)
 	assert frappe.db.get_value("Lifecycle Alert", alert, "status") == "Resolved"
 	assert frappe.db.get_value("ToDo", todo, "status") == "Closed"
+	assert [row.status for row in follow_ups(tp)] == ["Open"]
 	assert frappe.db.get_value("Customer Touchpoint", tp.name, "lifecycle_alert") == str(alert)
 
 
