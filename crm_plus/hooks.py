@@ -6,6 +6,7 @@ app_email = "crm-plus@example.com"
 app_license = "mit"
 
 from crm_plus.touchpoints.customer import CUSTOMER_RECORDS as _CUSTOMER_RECORDS
+from crm_plus.touchpoints.kinds import SAVED_SOURCE_DOCTYPES as _SAVED_SOURCE_DOCTYPES
 from crm_plus.touchpoints.kinds import SOURCE_DOCTYPES as _SOURCE_DOCTYPES
 
 required_apps = ["erpnext"]
@@ -74,6 +75,12 @@ _touchpoint_events = {
 	"on_trash": "crm_plus.touchpoints.events.on_trash",
 }
 doc_events = {doctype: dict(_touchpoint_events) for doctype in _SOURCE_DOCTYPES}
+# ... and so do contacts (e-mails, calls, meetings) and service (issues, warranty claims), as they are saved
+for _doctype in _SAVED_SOURCE_DOCTYPES:
+	doc_events[_doctype] = {
+		"on_update": "crm_plus.touchpoints.events.on_save",
+		"on_trash": "crm_plus.touchpoints.events.on_delete",
+	}
 # Feedback: a deleted delivery, invoice or issue lets go of its survey invitations
 for _doctype in ("Delivery Note", "Sales Invoice", "Issue"):
 	_events = doc_events.setdefault(_doctype, {})

@@ -102,12 +102,19 @@ def timeline_content(doctype: str, docname: str) -> list[dict]:
 		next(row for row in rows if row.name == name).summary = summary
 	return [
 		{
-			"icon": "call" if row.touchpoint_type in ("Call", "Meeting", "Visit") else "file",
+			"icon": _icon(row),
 			"creation": _when(row),
 			"content": _timeline_html(row),
 		}
 		for row in rows
 	]
+
+
+def _icon(row) -> str:
+	"""An e-mail shows an envelope, a call, meeting or visit a phone, a document a file."""
+	if row.touchpoint_type == "Email":
+		return "mail"
+	return "call" if row.touchpoint_type in ("Call", "Meeting", "Visit") else "file"
 
 
 def _when(row) -> datetime:
@@ -126,8 +133,23 @@ def manual_types() -> list[str]:
 	return [t for t in options if t in MANUAL_TYPES]
 
 
+# how the timeline marks a touchpoint's direction at a glance, beside its translated name
+DIRECTION_ARROWS = {"Outbound": "↗", "Inbound": "↙"}
+
+
 def _timeline_html(row) -> str:
 	parts = [f"<b>{escape_html(_(row.touchpoint_type))}</b>"]
+	if row.get("channel") or row.get("direction"):
+		# the channel and direction at a glance, as the touchpoint list filters them
+		shown = " ".join(
+			_(part) if part in (row.channel, row.direction) else part
+			for part in (row.channel, DIRECTION_ARROWS.get(row.direction), row.direction)
+			if part
+		)
+		parts.append(
+			f'<span class="crm-plus-channel text-muted" data-channel="{escape_html(row.channel or "")}"'
+			f' data-direction="{escape_html(row.direction or "")}">{escape_html(shown)}</span>'
+		)
 	if row.reference_name:
 		url = f"/app/{frappe.scrub(row.reference_doctype).replace('_', '-')}/{row.reference_name}"
 		parts.append(f'<a href="{escape_html(url)}">{escape_html(row.reference_name)}</a>')

@@ -84,9 +84,9 @@ def _backfill_source(source, chunk: int, cursor: dict, progress) -> int:
 	if after == DONE:
 		return 0
 	table = DocType(doctype)
-	submitted = table.docstatus.isin([1, 2])
-	total = frappe.db.count(doctype, {"docstatus": ("in", (1, 2))})
-	done = frappe.db.count(doctype, {"docstatus": ("in", (1, 2)), "name": ("<=", after)}) if after else 0
+	submitted = source.documents(table)
+	total = source.count()
+	done = source.count(upto=after) if after else 0
 	written = 0
 	while True:
 		names = (
@@ -146,10 +146,7 @@ def plan() -> dict:
 	"""What *Run Backfill Now* would do, said before it starts: how many documents of each kind it reads,
 	how many touchpoints they have already, how many customers it refreshes; or why it would do nothing
 	(ERPNext holds no such documents, a backfill runs already) and whether a worker would run it."""
-	documents = {
-		source.doctype: frappe.db.count(source.doctype, {"docstatus": ("in", (1, 2))})
-		for source in SOURCES.values()
-	}
+	documents = {source.doctype: source.count() for source in SOURCES.values()}
 	tp = DocType("Customer Touchpoint")
 	recorded = (
 		frappe.qb.from_(tp).select(Count("*")).where(tp.reference_doctype.isin(list(documents))).run()[0][0]
@@ -208,7 +205,7 @@ def outcome(written: dict) -> str:
 	total = sum(written.values())
 	if total:
 		return _("Done: {0} touchpoints written").format(total)
-	if not any(frappe.db.count(s.doctype, {"docstatus": ("in", (1, 2))}) for s in SOURCES.values()):
+	if not any(s.count() for s in SOURCES.values()):
 		return _("Done: nothing to record, ERPNext holds no submitted documents yet.")
 	return _("Done: nothing new, every document already had its touchpoints.")
 

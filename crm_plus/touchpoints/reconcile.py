@@ -2,7 +2,9 @@
 
 - submitted source documents with no touchpoint get one (the same select the live hook runs);
 - touchpoints whose source was cancelled become Cancelled, those whose source was deleted are removed
-  (its name may be reused);
+  (its name may be reused) or, for sources whose names are never reused (an e-mail, a call), Cancelled;
+- touchpoints that a saved source (contacts, service) no longer yields become Cancelled (an e-mail
+  relinked to another customer, an issue reopened), and come back when it yields them again;
 - active touchpoints whose values no longer match their source (a document changed after its submit,
   e.g. by ERPNext's Update Items, while the live event failed) are corrected;
 - invoices unpaid past their due date get their "Overdue" touchpoint (ERPNext marks them Overdue with a
@@ -19,7 +21,7 @@ from crm_plus.touchpoints import chunks, relationship
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 from crm_plus.touchpoints.sources import SOURCES
 from crm_plus.touchpoints.sources.billing import overdue_invoices
-from crm_plus.touchpoints.writer import correct, stale, write_selected
+from crm_plus.touchpoints.writer import cancel, correct, stale, vanished, write_selected
 
 
 def daily():
@@ -42,11 +44,22 @@ def reconcile(as_of=None, overdue: bool = True, refresh: bool = True, chunk: int
 		for source in SOURCES.values():
 			for start, end in chunks.name_ranges(source.doctype, chunk):
 				# deleted first: a deleted document's name may already belong to a new one
-				counts["deleted"] += _forget_deleted(source.doctype, start, end)
-				counts["cancelled"] += _cancel_cancelled(source.doctype, start, end)
+				if source.on_delete == "cancel":
+					counts["cancelled"] += _cancel_deleted(source.doctype, start, end)
+				else:
+					counts["deleted"] += _forget_deleted(source.doctype, start, end)
+				if source.saved:
+					# touchpoints the documents no longer yield (relinked, reopened, no longer a contact)
+					gone = vanished(source.select(start=start, end=end), source.doctype, start=start, end=end)
+					counts["cancelled"] += cancel([name for name, _customer in gone])
+				else:
+					counts["cancelled"] += _cancel_cancelled(source.doctype, start, end)
 				counts["missing"] += write_selected(source.select(start=start, end=end))
 				# a plain SELECT brings out the rows that differ; a batched UPDATE of those rows only
-				counts["corrected"] += correct(stale(source.select(start=start, end=end)))
+				counts["corrected"] += correct(
+					stale(source.select(start=start, end=end), source.synced, every_status=source.saved),
+					synced=source.synced,
+				)
 				chunks.commit()
 		if overdue:
 			for start, end in chunks.name_ranges("Sales Invoice", chunk):
@@ -82,6 +95,12 @@ def _forget_deleted(doctype: str, start=None, end=None) -> int:
 	if names:
 		frappe.db.delete("Customer Touchpoint", {"name": ("in", names)})
 	return len(names)
+
+
+def _cancel_deleted(doctype: str, start=None, end=None) -> int:
+	"""Active touchpoints whose source document no longer exists become Cancelled, as the live on_trash
+	event makes them (sources whose names are never given again: an e-mail, a call)."""
+	return cancel(_orphans(doctype, lambda tp, src: (tp.status == ACTIVE) & src.name.isnull(), start, end))
 
 
 def _cancel_cancelled(doctype: str, start=None, end=None) -> int:

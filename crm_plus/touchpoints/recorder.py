@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import frappe
 from frappe.utils import now_datetime
 
-from crm_plus.touchpoints import relationship
+from crm_plus.touchpoints import relationship, writer
 from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 from crm_plus.touchpoints.sources import get_source
 
@@ -21,6 +21,27 @@ def record(doctype: str, names: Sequence[str], customers: Sequence[str] | None =
 		return 0
 	new = get_source(doctype).insert(names=names)
 	relationship.refresh_later(customers if customers is not None else customers_of(doctype, names))
+	return new
+
+
+def sync(doctype: str, names: Sequence[str], customers=None, fresh: bool = False) -> int:
+	"""Bring the touchpoints of saved documents (contacts, service) in step with them: write the new ones,
+	correct those whose values moved (their status too), cancel those the documents no longer yield (an
+	e-mail relinked to another customer, an issue reopened); returns how many were new. ``fresh``: the
+	documents were just made, so they have no touchpoints to correct or cancel yet. ``customers`` is
+	unused: the documents' own rows say whom they concern."""
+	source = get_source(doctype)
+	rows = source.rows(names=names)
+	new = writer.insert_rows(rows)
+	changed, gone = 0, []
+	if not fresh:
+		changed = source.update(names=names)
+		gone = writer.vanished(source.select(names=names), doctype, names=list(names))
+		writer.cancel([name for name, _customer in gone])
+	if new or changed or gone:
+		relationship.refresh_later(
+			{row[writer.CUSTOMER] for row in rows} | {customer for _name, customer in gone}
+		)
 	return new
 
 

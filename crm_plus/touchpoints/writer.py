@@ -17,7 +17,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from crm_plus.touchpoints import chunks
-from crm_plus.touchpoints.kinds import ACTIVE
+from crm_plus.touchpoints.kinds import ACTIVE, CANCELLED
 
 # the columns every source's select yields, in this order, and the writer writes
 COLUMNS = (
@@ -34,6 +34,7 @@ COLUMNS = (
 	"base_amount",
 	"summary",
 	"user",
+	"duration",
 	"status",
 	"owner",
 	"modified_by",
@@ -43,6 +44,9 @@ COLUMNS = (
 
 
 SEQUENCE = "customer_touchpoint_id_seq"  # Frappe v15 names autoincrement doctypes from this sequence
+# columns added to Customer Touchpoint after its first release: written once the site has them (code runs
+# before ``bench migrate`` adds them: a patch submitting documents, a bench updated but not yet migrated)
+LATER_COLUMNS = ("duration",)
 KEY = (COLUMNS.index("reference_doctype"), COLUMNS.index("reference_name"), COLUMNS.index("touchpoint_type"))
 CUSTOMER = COLUMNS.index("customer")
 SUMMARY = COLUMNS.index("summary")
@@ -64,9 +68,10 @@ def write_selected(query) -> int:
 	if not chunks.is_read_committed():
 		return insert_rows([tuple(row) for row in query.run()])
 	select, params = query.walk()
-	columns = ", ".join(f"`{c}`" for c in COLUMNS)
+	present = written_columns()
+	columns = ", ".join(f"`{c}`" for c in present)
 	sql = f"""insert into `tabCustomer Touchpoint` ({columns}, `name`)
-		select {", ".join(f"s.`{c}`" for c in COLUMNS)}, nextval(`{SEQUENCE}`)
+		select {", ".join(f"s.`{c}`" for c in present)}, nextval(`{SEQUENCE}`)
 		from ({select}) s
 		where not exists (
 			select 1 from `tabCustomer Touchpoint` tp
@@ -128,15 +133,24 @@ def _max_packet() -> int:
 	return _max_allowed_packet[site]
 
 
+def written_columns() -> tuple[str, ...]:
+	"""``COLUMNS`` less those of ``LATER_COLUMNS`` the site's table does not have yet."""
+	return tuple(
+		c for c in COLUMNS if c not in LATER_COLUMNS or frappe.db.has_column("Customer Touchpoint", c)
+	)
+
+
 def _write(rows: list[tuple]) -> int:
 	fresh = _not_written(rows)
 	if not fresh:
 		return 0
-	columns = ", ".join(f"`{c}`" for c in (*COLUMNS, "name"))
-	one = "(" + ", ".join(["%s"] * len(COLUMNS)) + f", nextval(`{SEQUENCE}`))"
+	present = written_columns()
+	kept = [COLUMNS.index(c) for c in present]
+	columns = ", ".join(f"`{c}`" for c in (*present, "name"))
+	one = "(" + ", ".join(["%s"] * len(present)) + f", nextval(`{SEQUENCE}`))"
 	frappe.db.sql(
 		f"insert into `tabCustomer Touchpoint` ({columns}) values {', '.join([one] * len(fresh))}",  # nosemgrep
-		[v for row in fresh for v in row],
+		[row[i] for row in fresh for i in kept],
 	)
 	return len(fresh)
 
@@ -186,15 +200,18 @@ def _retrying(write):
 # Order's or Quotation's grand total. Never the key (reference, type, customer), the status (cancel and
 # reconciliation decide it) or the record's creation; nor the summary, channel, direction, user or company,
 # which staff may edit on a recorded touchpoint (a correction would undo their edit every night).
+# A saved (not submitted) source names its own (``Source.synced``): its status follows the document too.
 SYNCED = ("posting_date", "currency", "amount", "base_amount")
-AMOUNTS = frozenset({"amount", "base_amount"})
+# compared and written as decimals at the touchpoint's own precision
+DECIMALS = frozenset({"amount", "base_amount", "duration"})
 # rows per UPDATE of ``correct``
 CORRECT_BATCH = 500
 
 
-def stale(query) -> list[tuple]:
-	"""The active touchpoints whose ``SYNCED`` values differ from what ``query`` (a source's select, in
+def stale(query, synced: tuple = SYNCED, every_status: bool = False) -> list[tuple]:
+	"""The active touchpoints whose ``synced`` values differ from what ``query`` (a source's select, in
 	``COLUMNS`` order) yields now: ``(name, modified, *values)`` rows carrying the values to write.
+	``every_status``: cancelled touchpoints too (a source whose status is among its synced values).
 
 	One plain (non-locking) SELECT of the source rows joined to crm_plus's table on the unique key; only the
 	rows that differ leave the database. Amounts are compared at the touchpoint's own precision (an
@@ -203,16 +220,18 @@ def stale(query) -> list[tuple]:
 	case or of trailing spaces counts too."""
 	select, params = query.walk()
 	scale = ",".join(frappe.db.type_map["Currency"][1:])  # "21,9"
+	synced = tuple(c for c in synced if c in written_columns())
 
 	def value(column):
-		return f"cast(s.`{column}` as decimal({scale}))" if column in AMOUNTS else f"s.`{column}`"
+		return f"cast(s.`{column}` as decimal({scale}))" if column in DECIMALS else f"s.`{column}`"
 
 	def differs(column):
-		if column in AMOUNTS:
+		if column in DECIMALS:
 			return f"not (tp.`{column}` <=> {value(column)})"
 		return f"not (cast(tp.`{column}` as binary) <=> cast(s.`{column}` as binary))"
 
-	values = ", ".join(f"cast({value(c)} as char)" if c in AMOUNTS else value(c) for c in SYNCED)
+	values = ", ".join(f"cast({value(c)} as char)" if c in DECIMALS else value(c) for c in synced)
+	status = "" if every_status else "tp.status = %(crm_plus_active)s and "
 	return [
 		tuple(row)
 		for row in frappe.db.sql(
@@ -221,35 +240,87 @@ def stale(query) -> list[tuple]:
 			join `tabCustomer Touchpoint` tp
 				on tp.reference_doctype = s.reference_doctype and tp.reference_name = s.reference_name
 				and tp.touchpoint_type = s.touchpoint_type and tp.customer = s.customer
-			where tp.status = %(crm_plus_active)s and ({" or ".join(differs(c) for c in SYNCED)})""",  # nosemgrep: columns are SYNCED, the select is a source's, its values bound
+			where {status}({" or ".join(differs(c) for c in synced)})""",  # nosemgrep: columns are a source's synced ones, the select is a source's, its values bound
 			{**params, "crm_plus_active": ACTIVE},
 		)
 	]
 
 
-def correct(rows: list[tuple], checked: bool = True) -> int:
-	"""Write ``stale``'s values into their touchpoints, a batch of rows per UPDATE (by primary key: it locks
-	those touchpoint rows only); returns how many were corrected.
+def correct(rows: list[tuple], checked: bool = True, synced: tuple = SYNCED) -> int:
+	"""Write ``stale``'s values (of the ``synced`` columns) into their touchpoints, a batch of rows per
+	UPDATE (by primary key: it locks those touchpoint rows only); returns how many were corrected.
 
 	``checked``: a row is written only if its touchpoint is still as it was read (same ``modified``), so a
 	bulk job never puts back older values over those a live event wrote after the job's read; that
 	touchpoint is left to the live event (or to the next run)."""
 	corrected = 0
+	synced = tuple(c for c in synced if c in written_columns())
 	for batch in _corrections(rows):
 		when = " ".join(["when %s then %s"] * len(batch))
-		sets = ", ".join(f"`{column}` = case name {when} end" for column in SYNCED)
-		values = [v for i in range(2, 2 + len(SYNCED)) for row in batch for v in (row[0], row[i])]
+		sets = ", ".join(f"`{column}` = case name {when} end" for column in synced)
+		values = [v for i in range(2, 2 + len(synced)) for row in batch for v in (row[0], row[i])]
 		where = f"name in ({', '.join(['%s'] * len(batch))})"
 		keys = [row[0] for row in batch]
 		if checked:
 			where += f" and (name, modified) in ({', '.join(['(%s, %s)'] * len(batch))})"
 			keys += [v for row in batch for v in row[:2]]
 		frappe.db.sql(
-			f"update `tabCustomer Touchpoint` set {sets}, modified = %s where {where}",  # nosemgrep: columns are SYNCED, values bound
+			f"update `tabCustomer Touchpoint` set {sets}, modified = %s where {where}",  # nosemgrep: columns are a source's synced ones, values bound
 			[*values, now_datetime(), *keys],
 		)
 		corrected += frappe.db._cursor.rowcount
 	return corrected
+
+
+def vanished(
+	query, doctype: str, names: list[str] | None = None, start: str | None = None, end: str | None = None
+) -> list[tuple[int, str]]:
+	"""``(name, customer)`` of the active touchpoints of ``doctype`` (its documents ``names``, or those named
+	in [start, end)) that ``query`` (the source's select over the same documents) no longer yields: an
+	e-mail relinked to another customer, a participant removed from a meeting, an issue reopened.
+
+	One plain SELECT: crm_plus's table left-joined to the source rows on the unique key."""
+	select, params = query.walk()
+	where = ["tp.reference_doctype = %(crm_plus_doctype)s", "tp.status = %(crm_plus_active)s"]
+	if names is not None:
+		if not names:
+			return []
+		where.append("tp.reference_name in %(crm_plus_names)s")
+	if start is not None:
+		where.append("tp.reference_name >= %(crm_plus_start)s")
+	if end is not None:
+		where.append("tp.reference_name < %(crm_plus_end)s")
+	return [
+		(row[0], row[1])
+		for row in frappe.db.sql(
+			f"""select tp.name, tp.customer
+			from `tabCustomer Touchpoint` tp
+			left join ({select}) s
+				on s.reference_doctype = tp.reference_doctype and s.reference_name = tp.reference_name
+				and s.touchpoint_type = tp.touchpoint_type and s.customer = tp.customer
+			where {" and ".join(where)} and s.customer is null""",  # nosemgrep: the select is a source's, its values bound
+			{
+				**params,
+				"crm_plus_doctype": doctype,
+				"crm_plus_active": ACTIVE,
+				"crm_plus_names": tuple(names or ()),
+				"crm_plus_start": start,
+				"crm_plus_end": end,
+			},
+		)
+	]
+
+
+def cancel(names: list[int]) -> int:
+	"""Mark touchpoints Cancelled (by primary key); never delete them."""
+	if not names:
+		return 0
+	frappe.db.sql(
+		f"""update `tabCustomer Touchpoint` set status = %s, modified = %s
+		where status = %s and name in ({", ".join(["%s"] * len(names))})""",  # nosemgrep: placeholders only
+		[CANCELLED, now_datetime(), ACTIVE, *names],
+	)
+	return frappe.db._cursor.rowcount
 
 
 def _corrections(rows: list[tuple]):

@@ -1,10 +1,11 @@
 """The registry of touchpoint sources: every module in this package that defines ``SOURCES``.
 
 One small module per ERPNext doctype family (``selling``, ``billing``, ``payments``, ``journal``,
-``dunning``, ...), each defining its ``Source``s (``base.py``: a SELECT yielding touchpoint rows, and the
-customers of a document); the rows go through the one writer (``touchpoints/writer.py``). The live doc
+``dunning``, ``service``; contacts: ``communication``, ``telephony``, ``meetings``), each defining its
+``Source``s (``base.py``: a SELECT yielding touchpoint rows, and the customers of a document); the rows go
+through the one writer (``touchpoints/writer.py``). The live doc
 events, the backfill and the reconciliation all take their sources from here, in the order of
-``kinds.SOURCE_DOCTYPES`` (the order a sale usually runs).
+``kinds.SOURCE_DOCTYPES`` (the order a sale usually runs), then ``kinds.SAVED_SOURCE_DOCTYPES``.
 """
 
 import importlib
@@ -12,7 +13,7 @@ import pkgutil
 from collections.abc import Iterator, Mapping
 from functools import cache
 
-from crm_plus.touchpoints.kinds import SOURCE_DOCTYPES
+from crm_plus.touchpoints.kinds import SAVED_SOURCE_DOCTYPES, SOURCE_DOCTYPES
 from crm_plus.touchpoints.sources.base import Source
 
 # the names callers of the former single module import from here
@@ -36,13 +37,14 @@ __all__ = [
 
 @cache
 def registry() -> dict[str, Source]:
-	"""{doctype: Source} of every module of this package, in ``SOURCE_DOCTYPES`` order."""
+	"""{doctype: Source} of every module of this package: submitted documents in ``SOURCE_DOCTYPES`` order,
+	then saved ones (contacts and service) in ``SAVED_SOURCE_DOCTYPES`` order."""
 	found = {}
 	for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
 		for source in getattr(importlib.import_module(f"{__name__}.{module}"), "SOURCES", ()):
 			if isinstance(source, Source):
 				found[source.doctype] = source
-	order = {doctype: i for i, doctype in enumerate(SOURCE_DOCTYPES)}
+	order = {doctype: i for i, doctype in enumerate(SOURCE_DOCTYPES + SAVED_SOURCE_DOCTYPES)}
 	return {doctype: found[doctype] for doctype in sorted(found, key=lambda d: order.get(d, len(order)))}
 
 

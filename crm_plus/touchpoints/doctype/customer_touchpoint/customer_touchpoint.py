@@ -10,7 +10,15 @@ from crm_plus.touchpoints import follow_up, relationship
 from crm_plus.touchpoints.kinds import MANUAL_TYPES, validate_manual
 
 # what a recorded (system) touchpoint takes from its source document and may not be edited by hand
-SOURCE_FIELDS = ("customer", "touchpoint_type", "posting_date", "amount", "base_amount", "currency")
+SOURCE_FIELDS = (
+	"customer",
+	"touchpoint_type",
+	"posting_date",
+	"amount",
+	"base_amount",
+	"currency",
+	"duration",
+)
 
 
 class CustomerTouchpoint(Document):
@@ -30,6 +38,7 @@ class CustomerTouchpoint(Document):
 		currency: DF.Link | None
 		customer: DF.Link
 		direction: DF.Literal["Outbound", "Inbound"]
+		duration: DF.Duration | None
 		follow_up_todo: DF.Link | None
 		lifecycle_alert: DF.Link | None
 		name: DF.Int | None
@@ -61,6 +70,10 @@ class CustomerTouchpoint(Document):
 			"Dunning",
 			"Overdue",
 			"Competitor Note",
+			"Issue Opened",
+			"Issue Answered",
+			"Issue Resolved",
+			"Warranty Claim",
 			"Feedback",
 			"Call",
 			"Meeting",
