@@ -81,6 +81,7 @@ def recipients_for_customers(customers: list[str], contact: str | None = None) -
 	address when the contact has none."""
 	if not customers:
 		return []
+	contact = contact or None  # the desk sends an empty field as ""
 	rows = frappe.db.sql(
 		"""
 		select c.name as customer, c.customer_name, c.language,

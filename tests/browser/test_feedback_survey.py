@@ -157,6 +157,14 @@ def test_customer_answers_in_chinese_from_the_queued_email(browser, base_url, si
 
 @pytest.mark.parametrize("lang", ["en"])
 def test_send_survey_from_the_customer_form(desk, site_data):
+	"""Before Send the dialog says who gets the e-mail, or why nobody can and how to fix it; a send that
+	cannot go out says why in the dialog and leaves no invitation; once fixed, the same send goes out."""
+	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+		frappe.local.flags.in_test, in_test = True, frappe.local.flags.in_test
+		try:
+			_outgoing_account(site_data)
+		finally:
+			frappe.local.flags.in_test = in_test
 	survey = site_data.insert(
 		{
 			"doctype": "Feedback Survey",
@@ -166,15 +174,50 @@ def test_send_survey_from_the_customer_form(desk, site_data):
 			"questions": [{"question": "How satisfied are you?", "question_type": "Rating"}],
 		}
 	)
-	customer = site_data.customer()
-	page = desk.goto(f"customer/{customer}")
-	page.locator('.inner-group-button[data-label="Feedback"] button').first.click()
-	page.locator('.inner-group-button[data-label="Feedback"] [data-label="Send%20Survey"]').click()
-	dialog = page.locator(".modal.show")
-	field = dialog.locator('.frappe-control[data-fieldname="survey"] input')
-	field.click()
-	field.fill(survey.title)
-	dialog.get_by_role("option").filter(has_text=survey.title).first.click()
+	customer = site_data.customer()  # no contact yet
+
+	def open_dialog():
+		page = desk.goto(f"customer/{customer}")
+		page.locator('.inner-group-button[data-label="Feedback"] button').first.click()
+		page.locator('.inner-group-button[data-label="Feedback"] [data-label="Send%20Survey"]').click()
+		dialog = page.locator(".modal.show")
+		field = dialog.locator('.frappe-control[data-fieldname="survey"] input')
+		field.click()
+		field.fill(survey.title)
+		dialog.get_by_role("option").filter(has_text=survey.title).first.click()
+		return page, dialog
+
+	page, dialog = open_dialog()
+	# before Send: why this customer cannot get it, with the fix as a link
+	refused = dialog.locator(".crm-plus-problem", has_text="has no contact with an e-mail address")
+	refused.wait_for()
+	assert dialog.locator("a.crm-plus-fix", has_text="Add a contact").count() == 1
+	desk.screenshot("feedback-send-survey-why-not")
+	dialog.locator(".btn-primary").click()
+	dialog.locator(".crm-plus-not-sent", has_text="Nothing was sent.").wait_for()
+	assert dialog.is_visible()  # said in the dialog, which stays open
+	frappe.db.rollback()  # see what the web server committed
+	assert frappe.db.count("Feedback Invitation", {"survey": survey.name}) == 0  # no record behind
+
+	# the link opens a new contact for this customer
+	dialog.locator("a.crm-plus-fix", has_text="Add a contact").first.click()
+	page.wait_for_url("**/app/contact/new**")
+	desk.idle()
+	assert page.evaluate("() => cur_frm.doc.links.map((l) => l.link_name)") == [customer]
+	desk.close_dialogs()
+
+	email = f"browser-{frappe.generate_hash(length=6)}@example.com"
+	site_data.insert(
+		{
+			"doctype": "Contact",
+			"first_name": "Ada",
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	)
+	page, dialog = open_dialog()
+	dialog.locator(".crm-plus-will-send").wait_for()
+	assert email in dialog.inner_text()
 	desk.screenshot("feedback-send-survey")
 	dialog.locator(".btn-primary").click()
 	desk.idle()
@@ -186,3 +229,4 @@ def test_send_survey_from_the_customer_form(desk, site_data):
 	for name in names:
 		site_data.track("Feedback Invitation", str(name))
 	assert len(names) == 1
+	assert frappe.db.get_value("Feedback Invitation", names[0], "email") == email

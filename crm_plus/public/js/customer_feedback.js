@@ -5,6 +5,8 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 	send_survey(customers, after) {
 		const esc = frappe.utils.escape_html;
 		const SHOWN = 10; // names listed per group; the rest are counted
+		// a Link field calls onchange before its value is readable: ask once it has settled
+		const check_soon = frappe.utils.debounce(() => check(), 300);
 		const dialog = new frappe.ui.Dialog({
 			title: __("Send Survey"),
 			fields: [
@@ -15,7 +17,7 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 					options: "Feedback Survey",
 					reqd: 1,
 					get_query: () => ({ filters: { audience: "Customer", active: 1 } }),
-					onchange: () => check(),
+					onchange: () => check_soon(),
 				},
 				{
 					fieldname: "contact",
@@ -28,9 +30,11 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 						query: "frappe.contacts.doctype.contact.contact.contact_query",
 						filters: { link_doctype: "Customer", link_name: customers[0] },
 					}),
-					onchange: () => check(),
+					onchange: () => check_soon(),
 				},
 				{ fieldname: "what", fieldtype: "HTML" },
+				// what the last Send did, apart: a check that answers later must not hide it
+				{ fieldname: "outcome", fieldtype: "HTML" },
 			],
 			primary_action_label: __("Send"),
 			primary_action(values) {
@@ -43,7 +47,7 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 					.then((r) => {
 						if (!r.sent) {
 							// nothing went out (and nothing was recorded): say why, here, and keep the dialog
-							show(
+							dialog.fields_dict.outcome.$wrapper.html(
 								`<div class="alert alert-warning crm-plus-not-sent">` +
 									`<b>${esc(__("Nothing was sent."))}</b>` +
 									crm_plus.say_why.html((r.problems || []).concat(r.refused || [])) +
@@ -79,7 +83,9 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 			return `<ul style="padding-left: 1.2em">${listed}${rest}</ul>`;
 		}
 
+		let asked = 0; // only the latest check is shown (an earlier one may answer later)
 		function check() {
+			const mine = ++asked;
 			const values = dialog.get_values(true) || {};
 			frappe
 				.call({
@@ -88,6 +94,7 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 					type: "GET",
 				})
 				.then(({ message: r }) => {
+					if (mine !== asked) return;
 					let html = "";
 					if (r.problems.length) {
 						html += `<div class="alert alert-warning crm-plus-not-sendable">${crm_plus.say_why.html(
@@ -98,10 +105,12 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 						const valid = r.valid_days
 							? " " + __("Each gets a single-use link valid for {0} days.", [r.valid_days])
 							: "";
+						const to =
+							customers.length === 1
+								? __("The survey will be e-mailed to:")
+								: __("The survey will be e-mailed to {0} customers:", [r.recipients.length]);
 						html +=
-							`<p class="crm-plus-will-send">${esc(
-								__("The survey will be e-mailed to {0} customers:", [r.recipients.length])
-							)}${esc(valid)}</p>` +
+							`<p class="crm-plus-will-send">${esc(to)}${esc(valid)}</p>` +
 							names(
 								r.recipients,
 								(x) =>
@@ -111,10 +120,13 @@ window.crm_plus_feedback = window.crm_plus_feedback || {
 							);
 					}
 					if (r.refused.length) {
+						const none =
+							customers.length === 1
+								? __("This customer cannot get it:")
+								: __("{0} customers cannot get it:", [r.refused.length]);
 						html +=
-							`<p class="crm-plus-will-not-send text-warning">${esc(
-								__("{0} customers cannot get it:", [r.refused.length])
-							)}</p>` + crm_plus.say_why.html(r.refused.slice(0, SHOWN));
+							`<p class="crm-plus-will-not-send text-warning">${esc(none)}</p>` +
+							crm_plus.say_why.html(r.refused.slice(0, SHOWN));
 						if (r.refused.length > SHOWN) {
 							html += `<p>${esc(__("and {0} more", [r.refused.length - SHOWN]))}</p>`;
 						}

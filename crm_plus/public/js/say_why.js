@@ -8,7 +8,9 @@ crm_plus.say_why.fix_link = function (fix) {
 	if (!fix || !fix.label) return "";
 	if (!fix.route && !fix.new_contact_for) return esc(fix.label);
 	const data = esc(JSON.stringify(fix));
-	return `<a href="#" class="crm-plus-fix" data-fix="${data}">${esc(fix.label)}</a>`;
+	return `<a href="#" class="crm-plus-fix" data-fix="${data}" style="text-decoration: underline">${esc(
+		fix.label
+	)}</a>`;
 };
 
 crm_plus.say_why.html = function (problems) {
