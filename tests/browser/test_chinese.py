@@ -89,7 +89,7 @@ def test_a_report_shows_its_rows_labels_and_chart_in_chinese(desk, site_data, re
 	if report == "CRM Adoption Leaderboard":
 		adoption_program(site_data, desk.user)  # opened without a program: the report picks one
 	page = desk.goto(f"query-report/{report}")
-	page.locator(".page-title .title-text", has_text=desk.__(report)).first.wait_for()
+	page.wait_for_function("(name) => window.frappe?.query_report?.report_name === name", arg=report)
 	nothing = desk.__("Nothing to show")
 	page.locator(f".dt-scrollable:visible, .msg-box:visible:has-text('{nothing}')").first.wait_for()
 	desk.idle()
