@@ -65,7 +65,7 @@ def on_save(doc, method=None):
 		return
 	fresh = bool(doc.flags.in_insert)
 	if source.concerns(doc) or (not fresh and _recorded(doc.doctype, doc.name)):
-		_safely(partial(recorder.sync, fresh=fresh), doc)
+		_safely(partial(recorder.sync, fresh=fresh, narrow=source.narrowing(doc)), doc)
 	for doctype, name in source.touches(doc):
 		_guarded(recorder.sync, doctype, name, None)
 

@@ -24,19 +24,23 @@ def record(doctype: str, names: Sequence[str], customers: Sequence[str] | None =
 	return new
 
 
-def sync(doctype: str, names: Sequence[str], customers=None, fresh: bool = False) -> int:
+def sync(
+	doctype: str, names: Sequence[str], customers=None, fresh: bool = False, narrow: dict | None = None
+) -> int:
 	"""Bring the touchpoints of saved documents (contacts, service) in step with them: write the new ones,
 	correct those whose values moved (their status too), cancel those the documents no longer yield (an
 	e-mail relinked to another customer, an issue reopened); returns how many were new. ``fresh``: the
-	documents were just made, so they have no touchpoints to correct or cancel yet. ``customers`` is
-	unused: the documents' own rows say whom they concern."""
+	documents were just made, so they have no touchpoints to correct or cancel yet. ``narrow``: what else the
+	select may be narrowed to (``Source.narrowing`` of the event's document). ``customers`` is unused: the
+	documents' own rows say whom they concern."""
 	source = get_source(doctype)
-	rows = source.rows(names=names)
+	narrow = narrow or {}
+	rows = source.rows(names=names, **narrow)
 	new = writer.insert_rows(rows)
 	changed, gone = 0, []
 	if not fresh:
-		changed = source.update(names=names)
-		gone = writer.vanished(source.select(names=names), doctype, names=list(names))
+		changed = source.update(names=names, **narrow)
+		gone = writer.vanished(source.select(names=names, **narrow), doctype, names=list(names))
 		writer.cancel([name for name, _customer in gone])
 	if new or changed or gone:
 		relationship.refresh_later(

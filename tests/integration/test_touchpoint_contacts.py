@@ -131,17 +131,18 @@ def test_what_is_not_a_contact_leaves_no_touchpoint():
 		"<p>auto</p>",
 		communication_type="Automated Message",
 	)
-	# a comment on the customer's quotation
-	frappe.get_doc(
-		{
-			"doctype": "Communication",
-			"communication_type": "Comment",
-			"comment_type": "Comment",
-			"reference_doctype": "Quotation",
-			"reference_name": quotation.name,
-			"content": "internal note",
-		}
-	).insert(ignore_permissions=True)
+	# a comment on the customer's quotation, where Frappe still records comments as Communications (v15)
+	if "Comment" in frappe.get_meta("Communication").get_options("communication_type").split("\n"):
+		frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Comment",
+				"comment_type": "Comment",
+				"reference_doctype": "Quotation",
+				"reference_name": quotation.name,
+				"content": "internal note",
+			}
+		).insert(ignore_permissions=True)
 	# mass mailing: an Email Campaign's e-mail (made as ERPNext makes it) reaches the contact too
 	send_email("Email Campaign", _email_campaign(contact), address, "Spring offers", "<p>Offers</p>")
 	# an e-mail from someone who is nobody's contact

@@ -140,7 +140,12 @@ class Reach:
 	customer, linked to it, sent to one of its contacts, about one of its documents): ``ways`` are SELECTs
 	over the source's table of ``name`` (the document) and ``customer``, one per way, united (and narrowed
 	to the same documents) into the derived table ``reached``; ``rows(reached)`` is the one touchpoint
-	SELECT over the source's table joined to it. The row is written once, however many ways lead to it."""
+	SELECT over the source's table joined to it. The row is written once, however many ways lead to it.
+
+	Each way is ``(reference, SELECT)``: ``reference`` is the doctype the document must be about for the way to
+	reach anybody (an e-mail about a Quotation reaches the quotation's customer), None for a way open to every
+	document (its timeline links). A live event, for its one document, leaves out the ways of other
+	references (``Source.select(reference=...)``): a cheaper SELECT, the same rows."""
 
 	ways: tuple
 	rows: Callable
@@ -171,6 +176,8 @@ class Source:
 	# (doc) -> [(doctype, name)]: other saved sources a save of this document changes behind their back
 	# (a reply to an Issue sets the issue's first response with a raw update)
 	touches: Callable = nothing
+	# (doc) -> what a live event's select may be narrowed to besides the document's name (its reference)
+	narrowing: Callable = lambda doc: {}
 
 	@property
 	def table(self):
@@ -195,6 +202,7 @@ class Source:
 		upto: str | None = None,
 		start: str | None = None,
 		end: str | None = None,
+		reference: str | None = None,
 	) -> "Prepared":
 		"""Touchpoint rows of the source's documents, optionally narrowed to names or a name range
 		((after, upto] or [start, end)). Rows already written are left out by the writers
@@ -202,18 +210,20 @@ class Source:
 
 		The SQL of each narrowing is rendered once per site and process and kept with its bound values
 		(``Prepared``): a live hook, which fires for every e-mail of the site, binds the document's name into
-		it instead of building the query again."""
+		it instead of building the query again. ``reference``: the selected documents are all about this
+		doctype ("" about none), see ``Reach``."""
 		names = None if names is None else list(names)
 		bounds = {"after": after, "upto": upto, "start": start, "end": end}
 		given = tuple(key for key, value in bounds.items() if value is not None)
 		if names is not None and len(names) > PREPARED_NAMES:
-			sql, params = self.query(names=names, **bounds).walk()
+			sql, params = self.query(names=names, reference=reference, **bounds).walk()
 			return Prepared(sql, {p: now_datetime() if v == NOW else v for p, v in params.items()})
-		key = (frappe.local.site, self.doctype, None if names is None else len(names), given)
+		key = (frappe.local.site, self.doctype, None if names is None else len(names), given, reference)
 		if key not in _prepared:
 			# rendered with placeholders, whose bound values are then known by their parameter names
 			sql, params = self.query(
 				names=None if names is None else [f"{SLOT}{i}" for i in range(len(names))],
+				reference=reference,
 				**{k: f"{SLOT}{k}" for k in given},
 			).walk()
 			slots = {p: v for p, v in params.items() if isinstance(v, str) and v.startswith(SLOT)}
@@ -231,6 +241,7 @@ class Source:
 		upto: str | None = None,
 		start: str | None = None,
 		end: str | None = None,
+		reference: str | None = None,
 	):
 		"""The ``frappe.qb`` query behind ``select``."""
 		t = self.table
@@ -250,7 +261,11 @@ class Source:
 		built = self.build(t)
 		if isinstance(built, Reach):
 			# every way narrowed to the same documents, united (UNION: a customer reached two ways once)
-			ways = [narrow(way) for way in built.ways]
+			ways = [
+				narrow(way)
+				for about, way in built.ways
+				if reference is None or about is None or about == reference
+			] or [narrow(built.ways[0][1])]
 			reached = ways[0]
 			for way in ways[1:]:
 				reached = reached.union(way)

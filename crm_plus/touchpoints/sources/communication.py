@@ -125,23 +125,23 @@ def _sent_again(c):
 
 
 def _ways(c):
-	"""(name, customer) of each way a Communication reaches a customer, one SELECT each."""
+	"""(reference, SELECT of name and customer) of each way a Communication reaches a customer."""
 
 	def way(query, customer):
 		return query.select(c.name.as_("name"), customer.as_("customer")).where(_counted(c))
 
 	# about the customer itself
 	query, customer = to_customer(frappe.qb.from_(c), c.reference_name)
-	yield way(query, customer).where(c.reference_doctype == "Customer")
+	yield "Customer", way(query, customer).where(c.reference_doctype == "Customer")
 	# linked to the customer on its timeline
 	query, name = linked(frappe.qb.from_(c), c, "Communication Link", "Customer", "customer_link")
-	yield way(*to_customer(query, name))
+	yield None, way(*to_customer(query, name))
 	# linked to one of the customer's contacts
 	query, contact = linked(frappe.qb.from_(c), c, "Communication Link", "Contact", "contact_link")
-	yield way(*through_contact(query, contact))
+	yield None, way(*through_contact(query, contact))
 	# about one of the customer's contacts
 	query, customer = through_contact(frappe.qb.from_(c), c.reference_name)
-	yield way(query, customer).where(c.reference_doctype == "Contact")
+	yield "Contact", way(query, customer).where(c.reference_doctype == "Contact")
 	# about one of the customer's documents
 	for doctype, (field, condition) in CUSTOMER_DOCUMENTS.items():
 		if not frappe.db.table_exists(doctype):
@@ -150,8 +150,9 @@ def _ways(c):
 		on = (c.reference_doctype == doctype) & (document.name == c.reference_name)
 		if condition:
 			on &= document[condition[0]] == condition[1]
-		yield way(frappe.qb.from_(c).join(document).on(on), document[field]).where(
-			document[field].isnotnull()
+		yield (
+			doctype,
+			way(frappe.qb.from_(c).join(document).on(on), document[field]).where(document[field].isnotnull()),
 		)
 
 
@@ -182,5 +183,6 @@ SOURCES = (
 		synced=("posting_date", "status"),
 		concerns=_concerns,
 		touches=_touches,
+		narrowing=lambda doc: {"reference": doc.reference_doctype or ""},
 	),
 )

@@ -48,8 +48,8 @@ def _ways(t):
 	def way(query, customer):
 		return query.select(t.name.as_("name"), customer.as_("customer")).where(t.starts_on <= NOW)
 
-	yield way(*to_customer(*_participants(t, "Customer")))
-	yield way(*through_contact(*_participants(t, "Contact")))
+	yield None, way(*to_customer(*_participants(t, "Customer")))
+	yield None, way(*through_contact(*_participants(t, "Contact")))
 
 
 def _touchpoint(t, reached):

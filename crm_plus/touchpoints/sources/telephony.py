@@ -34,11 +34,11 @@ def _ways(t):
 	def way(query, customer):
 		return query.select(t.name.as_("name"), customer.as_("customer")).where(t.status == CALL_TOOK_PLACE)
 
-	yield way(*to_customer(frappe.qb.from_(t), t.customer))
+	yield None, way(*to_customer(frappe.qb.from_(t), t.customer))
 	query, name = linked(frappe.qb.from_(t), t, "Dynamic Link", "Customer", "customer_link")
-	yield way(*to_customer(query, name))
+	yield None, way(*to_customer(query, name))
 	query, contact = linked(frappe.qb.from_(t), t, "Dynamic Link", "Contact", "contact_link")
-	yield way(*through_contact(query, contact))
+	yield None, way(*through_contact(query, contact))
 
 
 def _touchpoint(t, reached):
