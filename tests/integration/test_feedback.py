@@ -405,7 +405,7 @@ def test_sending_needs_access_to_the_customers():
 	make_outgoing_email_account()
 	survey = make_survey()
 	customer, _contact, _email = customer_with_contact()
-	frappe.set_user(make_user("Support Team"))  # reads responses, but not customers
+	frappe.set_user(make_user("CRM User"))  # reads invitations and responses, but not customers
 	with pytest.raises(frappe.PermissionError):
 		api.send_survey(survey.name, [customer])
 	frappe.set_user("Administrator")
