@@ -44,7 +44,7 @@ VISIBLE_TEXTS = """() => {
 	for (let node = walker.nextNode(); node; node = walker.nextNode()) {
 		const text = node.textContent.replace(/\\s+/g, ' ').trim();
 		// Frappe's version history shows values as they are stored, for every app's documents: not crm_plus's
-		if (node.parentElement.closest('a[href^="/app/version/"]')) continue;
+		if (node.parentElement.closest('a[href*="/version/"]')) continue;  // /app/… (v15), /desk/… (v16)
 		if (text && visible(node.parentElement)) {
 			texts.add(text);
 			if (node.parentElement.closest('[class*="crm-plus"]')) own.add(text);
