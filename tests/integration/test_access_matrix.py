@@ -154,11 +154,15 @@ def test_endpoint(matrix, method):
 	values, clients = matrix
 	allowed, args, acts = METHODS[method]
 	outcomes = {}
-	for persona, http in clients.items():
-		if persona in allowed and acts:
-			continue
-		response = _call(http, method, args, values)
-		outcomes[persona] = response.status_code
+	try:
+		for persona, http in clients.items():
+			if persona in allowed and acts:
+				continue
+			response = _call(http, method, args, values)
+			outcomes[persona] = response.status_code
+	finally:
+		# the guest survey submit is rate-limited per address: these calls must not use up the tests' share
+		frappe.cache.delete_value(f"rl:{method}:127.0.0.1")
 	wrong = {
 		persona: status
 		for persona, status in outcomes.items()
