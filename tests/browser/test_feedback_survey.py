@@ -230,3 +230,49 @@ def test_send_survey_from_the_customer_form(desk, site_data):
 		site_data.track("Feedback Invitation", str(name))
 	assert len(names) == 1
 	assert frappe.db.get_value("Feedback Invitation", names[0], "email") == email
+
+
+@pytest.mark.parametrize("lang", ["en"])
+def test_an_invitation_is_sent_again_from_its_form_or_says_why_not(desk, site_data):
+	from crm_plus.feedback import invitations, tokens
+	from crm_plus.feedback.invitations import Recipient
+
+	survey = site_data.insert(
+		{
+			"doctype": "Feedback Survey",
+			"title": f"_Browser Survey {frappe.generate_hash(length=6)}",
+			"audience": "Customer",
+			"active": 1,
+			"questions": [{"question": "How satisfied are you?", "question_type": "Rating"}],
+		}
+	)
+	customer = site_data.customer()  # no contact: the hourly trigger kept a Not Sent invitation
+	name = invitations._insert(survey, Recipient(customer=customer), tokens.new_token())
+	site_data.track("Feedback Invitation", str(name))
+	frappe.db.commit()
+
+	page = desk.goto(f"feedback-invitation/{name}")
+	page.get_by_role("button", name="Send Again", exact=True).click()
+	page.locator(".modal.show .btn-primary", has_text="Yes").last.click()
+	said = page.locator(".modal.show .crm-plus-problem", has_text="has no contact with an e-mail address")
+	said.wait_for()
+	assert page.locator(".modal.show a.crm-plus-fix", has_text="Add a contact").count() == 1
+	desk.screenshot("feedback-invitation-not-sent-again")
+	desk.close_dialogs()
+
+	email = f"again-{frappe.generate_hash(length=6)}@example.com"
+	site_data.insert(
+		{
+			"doctype": "Contact",
+			"first_name": "Lin",
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	)
+	page.get_by_role("button", name="Send Again", exact=True).click()
+	page.locator(".modal.show .btn-primary", has_text="Yes").last.click()
+	desk.idle()
+	frappe.db.rollback()  # see what the web server committed
+	row = frappe.db.get_value("Feedback Invitation", name, ["status", "email", "email_queue"], as_dict=True)
+	assert (row.status, row.email) == ("Sent", email) and row.email_queue
+	site_data.track("Email Queue", row.email_queue)
