@@ -35,12 +35,6 @@ frappe.ui.form.on("Lifecycle Rule", {
 	},
 
 	onload(frm) {
-		if (frm.is_new() && !frm.doc.title && frm.doc.company) {
-			// Frappe fills a new form's Company with the user's default company, which would restrict a new
-			// rule to it without a word: a rule applies to every company unless one is chosen (a copied rule,
-			// which has a title, keeps its own)
-			frm.set_value("company", null);
-		}
 		crm_plus.lifecycle.load_conditions().then((conditions) => {
 			frm.conditions = conditions;
 			const options = conditions.map((c) => ({
@@ -58,6 +52,13 @@ frappe.ui.form.on("Lifecycle Rule", {
 	},
 
 	refresh(frm) {
+		if (frm.is_new() && frm.crm_plus_company_checked !== frm.docname) {
+			// Frappe fills a new form's Company with the user's default company, which would restrict a new
+			// rule to it without a word: a rule applies to every company unless one is chosen (a copied rule,
+			// which has a title, keeps its own). Once per new form, after Frappe's own defaults.
+			frm.crm_plus_company_checked = frm.docname;
+			if (!frm.doc.title && frm.doc.company) frm.set_value("company", null);
+		}
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Preview"), () => show_preview(frm));
 		if (frappe.user.has_role(["CRM Manager", "System Manager"])) {
