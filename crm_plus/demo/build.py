@@ -15,6 +15,7 @@ the Email Queue list), so the e-mails stay queued and the links in them work."""
 from collections.abc import Callable
 
 import frappe
+from frappe.cache_manager import clear_defaults_cache
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 from frappe.utils import add_days, add_months, cint, get_first_day, get_url, getdate, now_datetime, nowdate
@@ -210,6 +211,7 @@ class Demo:
 		"""One step in one transaction; retried when it lost a deadlock to someone else's work."""
 		for attempt in range(attempts):
 			mark, customers = len(self.registry.records), dict(self.customers)
+			suspended = self.registry.suspended_email
 			try:
 				getattr(self, "step_" + step.replace(" ", "_"))()
 				return
@@ -217,6 +219,9 @@ class Demo:
 				frappe.db.rollback()
 				del self.registry.records[mark:]
 				self.customers = customers
+				# the site's defaults (e-mail suspended) are cached beside the rolled-back rows
+				self.registry.suspended_email = suspended
+				clear_defaults_cache("__default")
 				if attempt == attempts - 1:
 					raise
 
