@@ -54,3 +54,26 @@ def test_a_user_restricted_to_some_customers_learns_nothing_of_the_others():
 	assert out["total"] == 0
 	(problem,) = out["problems"]
 	assert not any(ch.isdigit() for ch in problem["reason"]) and group not in problem["reason"]
+
+
+def test_a_rule_saved_from_the_form_without_a_company_applies_to_every_company():
+	"""The form clears the company Frappe fills in (the user's default) and sends it empty; Frappe would fill
+	a missing one again on insert."""
+	import json
+
+	from frappe.desk.form.save import savedocs
+
+	frappe.set_user(make_user(*SALES_MANAGER))
+	title = f"_Test Rule {frappe.generate_hash(length=8)}"
+	doc = {
+		"doctype": "Lifecycle Rule",
+		"__islocal": 1,
+		"name": "new-lifecycle-rule-1",
+		"title": title,
+		"condition": "unanswered_feedback",
+		"company": "",
+		"action": "Log Only",
+		"cooldown_days": 30,
+	}
+	savedocs(json.dumps(doc), "Save")
+	assert frappe.db.get_value("Lifecycle Rule", title, "company") is None

@@ -55,9 +55,10 @@ frappe.ui.form.on("Lifecycle Rule", {
 		if (frm.is_new() && frm.crm_plus_company_checked !== frm.docname) {
 			// Frappe fills a new form's Company with the user's default company, which would restrict a new
 			// rule to it without a word: a rule applies to every company unless one is chosen (a copied rule,
-			// which has a title, keeps its own). Once per new form, after Frappe's own defaults.
+			// which has a title, keeps its own). Once per new form, after Frappe's own defaults; an empty
+			// text, not null, which the server would fill with the default company again on insert.
 			frm.crm_plus_company_checked = frm.docname;
-			if (!frm.doc.title && frm.doc.company) frm.set_value("company", null);
+			if (!frm.doc.title && frm.doc.company) frm.set_value("company", "");
 		}
 		if (frm.is_new()) return;
 		frm.add_custom_button(__("Preview"), () => show_preview(frm));

@@ -56,6 +56,9 @@ class LifecycleRule(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		# no company is every company: the form sends an empty one (Frappe fills a missing one on insert
+		# with the user's default company, which would restrict the rule without a word)
+		self.company = self.company or None
 		self.validate_condition()
 		self.validate_parameters()
 		self.validate_action()
