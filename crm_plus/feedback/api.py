@@ -11,6 +11,7 @@ from crm_plus.feedback import invitations, localize, responses
 
 # survey posts per hour from one IP address (an office behind one address may hold several contacts)
 RATE_LIMIT = 30
+RATE_WINDOW = 60 * 60
 
 
 def state_message(state: str) -> str:
@@ -25,7 +26,7 @@ def state_message(state: str) -> str:
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(limit=RATE_LIMIT, seconds=60 * 60)
+@rate_limit(limit=RATE_LIMIT, seconds=RATE_WINDOW)
 def submit(
 	token: str, answers: str | dict | None = None, comment: str | None = None, lang: str | None = None
 ) -> dict:

@@ -167,3 +167,11 @@ def document_sharing_disabled():
 	finally:
 		frappe.db.set_single_value("System Settings", "disable_document_sharing", 0)
 		frappe.local.system_settings = None
+
+
+def forget_rate_limit(method: str, seconds: int, identity: str = "127.0.0.1") -> None:
+	"""Forget the calls Frappe's ``rate_limit`` counted for a method from one address (every test on this
+	machine calls from 127.0.0.1). Its key ends with the window's seconds on Frappe v16, not on v15."""
+	key = f"rl:{method}:{identity}"
+	frappe.cache.delete_value(key)
+	frappe.cache.delete_value(f"{key}:{seconds}")
