@@ -25,5 +25,5 @@ def for_plan(plan: str, limit: int = 200) -> list[dict]:
 		filters={"crm_plan": plan},
 		fields=PLAN_NOTE_FIELDS,
 		order_by="observed_on desc, name desc",
-		limit_page_length=limit,
+		limit=limit,
 	)

@@ -58,7 +58,7 @@ def get_timeline(customer: str, start: int = 0, page_length: int = 20) -> list[d
 		fields=fields,
 		order_by="posting_date desc, name desc",
 		limit_start=max(int(start), 0),
-		limit_page_length=min(max(int(page_length), 1), 100),
+		limit=min(max(int(page_length), 1), 100),
 	)
 
 
