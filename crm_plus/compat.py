@@ -34,3 +34,14 @@ def make_test_records(doctype: str, commit: bool = False) -> None:
 	if make is None:
 		from frappe.test_runner import make_test_records as make
 	make(doctype, commit=commit)
+
+
+def desk_path(*parts: str) -> str:
+	"""The desk's path of ``parts`` (``desk_path("customer", "CUST-1")``): under ``/app`` on v15 and
+	``/desk`` on v16, as Frappe's own form links make it (``get_url_to_form``)."""
+	from urllib.parse import quote, urlsplit
+
+	from frappe.utils import get_url_to_form
+
+	prefix = urlsplit(get_url_to_form("User")).path.rsplit("/", 1)[0]
+	return "/".join([prefix, *(quote(str(part), safe="") for part in parts)])

@@ -7,6 +7,7 @@ from frappe.query_builder.functions import Avg
 from frappe.utils import escape_html, getdate, today
 
 from crm_plus.adoption import periods
+from crm_plus.compat import desk_path
 
 SCORE = "CRM Adoption Score"
 
@@ -55,8 +56,8 @@ def get_adoption_leaderboard(
 		{
 			"name": row.full_name or row.user,
 			"value": round(float(row.value or 0), 2),
-			"formatted_name": '<a href="/app/user-profile/{0}">{1}</a>'.format(
-				escape_html(row.user), escape_html(row.full_name or row.user)
+			"formatted_name": '<a href="{0}">{1}</a>'.format(
+				escape_html(desk_path("user-profile", row.user)), escape_html(row.full_name or row.user)
 			),
 		}
 		for row in query.run(as_dict=True)

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import escape_html, fmt_money, get_datetime, getdate
 
 from crm_plus.access import can_read_money
+from crm_plus.compat import desk_path
 from crm_plus.touchpoints import summaries
 from crm_plus.touchpoints.kinds import MANUAL_TYPES
 
@@ -151,7 +152,7 @@ def _timeline_html(row) -> str:
 			f' data-direction="{escape_html(row.direction or "")}">{escape_html(shown)}</span>'
 		)
 	if row.reference_name:
-		url = f"/app/{frappe.scrub(row.reference_doctype).replace('_', '-')}/{row.reference_name}"
+		url = desk_path(frappe.scrub(row.reference_doctype).replace("_", "-"), row.reference_name)
 		parts.append(f'<a href="{escape_html(url)}">{escape_html(row.reference_name)}</a>')
 	if row.reference_name and row.get("amount") is not None and row.get("currency"):
 		parts.append(escape_html(fmt_money(row.amount, currency=row.currency)))

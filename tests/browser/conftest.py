@@ -59,6 +59,8 @@ DEFAULT_PERSONA = "sales_manager"
 # socket.io is not the app's own: its connection errors are expected noise when no server runs
 IGNORED = re.compile(r"socket\.io|websocket|Error connecting to socket", re.IGNORECASE)
 TIMEOUT_MS = 30000
+# the desk's path prefix: /app/ on v15, /desk/ on v16 (which redirects /app/ there)
+DESK_PREFIX = r"/(?:app|desk)/"
 
 # connect while collecting (as tests/integration does), so helpers can make records on the site
 if not getattr(frappe.local, "initialised", None):
@@ -282,6 +284,11 @@ class Desk:
 		self.check_opened(path)
 		self.check_language()
 		return self.page
+
+	def wait_for_route(self, route: str, timeout: int = TIMEOUT_MS):
+		"""Wait until the page's path is the desk's ``route`` (a regular expression of what follows
+		``/app/`` on v15 or ``/desk/`` on v16), e.g. ``r"lifecycle-rule/(?!new).+"``."""
+		self.page.wait_for_url(re.compile(rf"^https?://[^/]+{DESK_PREFIX}{route}"), timeout=timeout)
 
 	def idle(self, timeout: int = TIMEOUT_MS):
 		"""Wait until the desk is booted, no ajax call is pending and the page is not frozen."""

@@ -38,7 +38,7 @@ def test_leaderboard_page_shows_the_adoption_board(desk, site_data):
 	board.wait_for()
 	assert board.inner_text().strip() == desk.__("CRM Adoption Score")
 	board.click()
-	page.wait_for_url("**/app/leaderboard/CRM%20Adoption%20Score**")
+	desk.wait_for_route("leaderboard/CRM%20Adoption%20Score")
 	desk.idle()
 	# the monthly period started this month: the board holds it under "This Month"
 	page.locator("select:has(option[value='This Month'])").first.select_option("This Month")

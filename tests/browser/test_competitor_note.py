@@ -29,7 +29,7 @@ def test_a_competitor_note_is_captured_from_the_desk_and_lands_on_the_customer(d
 	page.locator('.frappe-control[data-fieldname="observation"] textarea').fill("Answers within the hour.")
 	desk.screenshot("competitor-note-new")
 	page.keyboard.press("Control+s")
-	page.wait_for_url("**/app/competitor-note/COMP-NOTE-*")
+	desk.wait_for_route("competitor-note/COMP-NOTE-")
 	desk.idle()
 	name = page.url.rstrip("/").split("/")[-1]
 	site_data.track("Competitor Note", name)
@@ -64,7 +64,7 @@ def test_lost_opportunity_offers_competitor_notes(desk, site_data):
 	page = desk.goto(f"opportunity/{opp.name}")
 	button = page.get_by_role("button", name=desk.__("Competitor Notes"))
 	button.click()
-	page.wait_for_url("**/app/competitor-note/COMP-NOTE-*")
+	desk.wait_for_route("competitor-note/COMP-NOTE-")
 	desk.idle()
 	name = page.url.rstrip("/").split("/")[-1]
 	site_data.track("Competitor Note", name)

@@ -42,7 +42,7 @@ def test_plan_activate_evaluate_now_and_the_trend_chart(desk, site_data):
 	page.wait_for_timeout(600)  # the dialog's fade-in
 	desk.screenshot("crm-plan-evaluate-now")
 	page.locator(".modal.show .btn-primary", has_text=desk.__("Yes")).last.click()
-	page.wait_for_url("**/app/crm-plan-evaluation/**")
+	desk.wait_for_route("crm-plan-evaluation/")
 	desk.form("CRM Plan Evaluation")
 	desk.close_dialogs()  # what it says about goals that had nothing to measure
 	# achievements and the score with one decimal, and which goals are behind, for which period

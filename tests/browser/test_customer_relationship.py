@@ -50,14 +50,14 @@ def test_customer_form_shows_the_relationship_on_top_and_the_timeline(desk, site
 
 	# the summary leads to the relationship, which leads back to its customer
 	box.locator(".crm-plus-open-relationship").click()
-	page.wait_for_url(re.compile(r".*/app/customer-relationship/.+"))
+	desk.wait_for_route(r"customer-relationship/.+")
 	desk.idle()
 	stage = page.locator('.frappe-control[data-fieldname="lifecycle_stage"]')
 	assert stage.locator("select").count() == 0 or not stage.locator("select").is_visible()
 	desk.screenshot("customer-relationship")
 	page.get_by_role("button", name=desk.__("Open"), exact=True).click()
 	page.locator(".dropdown-menu.show").get_by_text(desk.__("Customer"), exact=True).click()
-	page.wait_for_url(re.compile(r".*/app/customer/[^/]+$"))
+	desk.wait_for_route(r"customer/[^/]+$")
 	desk.form("Customer")
 	assert page.evaluate("() => cur_frm.doc.name") == customer
 
@@ -97,7 +97,7 @@ def test_a_touchpoint_logged_by_hand(desk, site_data):
 	desk.idle()
 	desk.screenshot("touchpoint-new")
 	page.keyboard.press("Control+s")
-	page.wait_for_url(re.compile(r".*/app/customer-touchpoint/\d+"))
+	desk.wait_for_route(r"customer-touchpoint/\d+")
 	desk.idle()
 	rows = frappe.get_all(
 		"Customer Touchpoint", filters={"customer": customer}, fields=["touchpoint_type", "summary"]

@@ -201,7 +201,7 @@ def test_send_survey_from_the_customer_form(desk, site_data):
 
 	# the link opens a new contact for this customer
 	dialog.locator("a.crm-plus-fix", has_text="Add a contact").first.click()
-	page.wait_for_url("**/app/contact/new**")
+	desk.wait_for_route("contact/new")
 	desk.idle()
 	assert page.evaluate("() => cur_frm.doc.links.map((l) => l.link_name)") == [customer]
 	desk.close_dialogs()

@@ -76,7 +76,7 @@ def test_condition_shows_labels_and_a_rule_is_created_from_the_desk(desk, site_d
 	desk.screenshot("lifecycle-rule-new")
 
 	page.keyboard.press("Control+s")
-	page.wait_for_url(re.compile(r".*/app/lifecycle-rule/(?!new).+"))
+	desk.wait_for_route(r"lifecycle-rule/(?!new).+")
 	desk.idle()
 	site_data.track("Lifecycle Rule", title)
 	assert frappe.db.get_value("Lifecycle Rule", title, "condition") == CONDITION
@@ -102,7 +102,7 @@ def test_a_typed_label_is_accepted_as_the_condition(desk, site_data):
 		[title, desk.__(LABEL)],
 	)
 	desk.page.keyboard.press("Control+s")
-	desk.page.wait_for_url(re.compile(r".*/app/lifecycle-rule/(?!new).+"))
+	desk.wait_for_route(r"lifecycle-rule/(?!new).+")
 	desk.idle()
 	site_data.track("Lifecycle Rule", title)
 	rule = frappe.get_doc("Lifecycle Rule", title)

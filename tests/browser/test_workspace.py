@@ -47,6 +47,6 @@ def test_workspace_opens_with_links_to_the_crm_plus_lists(desk, site_data):
 	desk.idle()
 	desk.screenshot("workspace", full_page=True)
 	page.get_by_text(label, exact=True).first.click()
-	page.wait_for_url("**/app/customer-relationship**")
+	desk.wait_for_route("customer-relationship")
 	desk.idle()
 	assert page.locator(".page-title").first.inner_text().strip()

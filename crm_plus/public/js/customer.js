@@ -70,7 +70,8 @@ function render_relationship(frm, r) {
 			`</div>`;
 	}
 	const link = r
-		? `<a class="small crm-plus-open-relationship" href="/app/customer-relationship/${encodeURIComponent(
+		? `<a class="small crm-plus-open-relationship" href="${frappe.utils.get_form_link(
+				"Customer Relationship",
 				frm.doc.name
 		  )}">${esc(__("Open Relationship"))}</a>`
 		: "";

@@ -113,7 +113,7 @@ function show_run(frm, out) {
 	const message =
 		`<p>${frappe.utils.escape_html(out.message || "")}</p>` + crm_plus.say_why.links(out.problems);
 	const link = out.new
-		? `<p><a href="/app/lifecycle-alert?rule=${encodeURIComponent(frm.doc.name)}">${__(
+		? `<p><a href="${frappe.router.make_url(["lifecycle-alert"])}?rule=${encodeURIComponent(frm.doc.name)}">${__(
 				"Open the alerts of this rule"
 		  )}</a></p>`
 		: "";

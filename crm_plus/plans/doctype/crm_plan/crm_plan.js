@@ -70,7 +70,7 @@ frappe.ui.form.on("CRM Plan", {
 			const rows = message
 				.map(
 					(n) => `<tr>
-						<td><a href="/app/competitor-note/${encodeURIComponent(n.name)}">${esc(n.competitor)}</a></td>
+						<td><a href="${frappe.utils.get_form_link("Competitor Note", n.name)}">${esc(n.competitor)}</a></td>
 						<td>${esc(__(n.aspect))}</td>
 						<td>${esc(n.threat_level ? __(n.threat_level) : "")}</td>
 						<td>${esc(frappe.datetime.str_to_user(n.observed_on))}</td>

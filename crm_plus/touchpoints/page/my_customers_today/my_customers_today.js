@@ -79,7 +79,7 @@ class crm_plus_my_day {
 	customer_link(customer, name) {
 		const esc = frappe.utils.escape_html;
 		if (!customer) return "";
-		return `<a href="/app/customer/${encodeURIComponent(customer)}"><b>${esc(name || customer)}</b></a>`;
+		return `<a href="${frappe.utils.get_form_link("Customer", customer)}"><b>${esc(name || customer)}</b></a>`;
 	}
 
 	alert_row(alert, can_log) {
@@ -111,7 +111,7 @@ class crm_plus_my_day {
 				.appendTo($actions);
 		}
 		$(`<a class="btn btn-default btn-xs" style="margin-left: 4px"
-			href="/app/lifecycle-alert/${encodeURIComponent(alert.name)}">${esc(__("Open"))}</a>`).appendTo(
+			href="${frappe.utils.get_form_link("Lifecycle Alert", alert.name)}">${esc(__("Open"))}</a>`).appendTo(
 			$actions
 		);
 		return $row;
@@ -121,9 +121,10 @@ class crm_plus_my_day {
 		const esc = frappe.utils.escape_html;
 		const when = todo.date ? frappe.datetime.str_to_user(todo.date) : "";
 		const reference = todo.reference_type
-			? `<a class="text-muted small" href="/app/${frappe.router.slug(
-					todo.reference_type
-			  )}/${encodeURIComponent(todo.reference_name)}">${esc(todo.reference_label)} ${esc(
+			? `<a class="text-muted small" href="${frappe.utils.get_form_link(
+					todo.reference_type,
+					todo.reference_name
+			  )}">${esc(todo.reference_label)} ${esc(
 					todo.reference_name
 			  )}</a>`
 			: "";
