@@ -43,5 +43,5 @@ def desk_path(*parts: str) -> str:
 
 	from frappe.utils import get_url_to_form
 
-	prefix = urlsplit(get_url_to_form("User")).path.rsplit("/", 1)[0]
+	prefix = urlsplit(get_url_to_form("User", "x")).path.rsplit("/", 2)[0]
 	return "/".join([prefix, *(quote(str(part), safe="") for part in parts)])

@@ -63,3 +63,15 @@ def test_customer_form_timeline_shows_touchpoints():
 	items = timeline_content("Customer", customer)
 	assert len(items) == 1 and si.name in items[0]["content"]
 	assert timeline_content("Item", "anything") == []
+
+
+def test_timeline_links_open_the_document_in_this_lines_desk():
+	"""The link is Frappe's own form path: ``/app/...`` on v15, ``/desk/...`` on v16 (no redirect)."""
+	from urllib.parse import urlsplit
+
+	from frappe.utils import get_url_to_form
+
+	customer = make_customer()
+	si = invoice(customer)
+	(item,) = timeline_content("Customer", customer)
+	assert f'href="{urlsplit(get_url_to_form("Sales Invoice", si.name)).path}"' in item["content"]
