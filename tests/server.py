@@ -12,9 +12,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import frappe
+
 BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
 SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
-ARTIFACTS = Path(__file__).parent / "browser" / "artifacts"
+# screenshots and server logs, one folder per line of Frappe (.ci/run runs both, one after the other)
+ARTIFACTS = Path(__file__).parent / "browser" / "artifacts" / f"frappe-{frappe.__version__.split('.')[0]}"
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ Fixtures for tests:
   ``DEFAULT_PERSONA`` unless a module (or test) overrides the fixture or parametrises it. Each persona and
   language logs in once per session; every test gets a fresh browser context with that login.
   ``desk.goto(path)`` opens ``/app/<path>`` and waits until the desk is idle, ``desk.screenshot(name)``
-  saves ``artifacts/<name>-<lang>.png``.
+  saves ``artifacts/frappe-<major>/<name>-<lang>.png``.
 - ``site_data``: creates records on the site and **commits** them (the web server is another process);
   everything made through it is deleted again at the end of the test.
 
@@ -41,10 +41,10 @@ import pytest
 
 from crm_plus.access_matrix import PERSONAS as PERSONA_ROLES
 from tests import server
+from tests.server import ARTIFACTS
 
 BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
 SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
-ARTIFACTS = Path(__file__).parent / "artifacts"
 LOCALE = Path(__file__).parents[2] / "crm_plus" / "locale"
 LANGS = ("en", "zh", "zh-TW")
 PASSWORD = "Crm-Plus-Browser-1"

@@ -289,7 +289,7 @@ def test_the_survey_page_follows_the_browser_and_switches_language(browser, base
 		assert page.locator("html").get_attribute("lang") == other
 		assert page.locator("h1").inner_text() == TITLES[other]
 		assert_translated(page, other)
-		ARTIFACTS.mkdir(exist_ok=True)
+		ARTIFACTS.mkdir(parents=True, exist_ok=True)
 		page.screenshot(path=str(ARTIFACTS / f"feedback-survey-switched-{lang}.png"), full_page=True)
 
 		questions = page.locator(".feedback-question")

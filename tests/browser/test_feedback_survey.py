@@ -116,7 +116,7 @@ def test_customer_answers_in_chinese_from_the_queued_email(browser, base_url, si
 		questions.nth(2).locator('label:has(input[value="6"])').click()
 		questions.nth(3).locator('input[value="服务"]').check()
 		page.locator("#feedback-comment").fill("送货很快，客服也很耐心。")
-		ARTIFACTS.mkdir(exist_ok=True)
+		ARTIFACTS.mkdir(parents=True, exist_ok=True)
 		page.screenshot(path=str(ARTIFACTS / "feedback-survey-zh.png"), full_page=True)
 		if os.environ.get("CRM_PLUS_UPDATE_SCREENSHOTS") or not SCREENSHOT.exists():
 			# the README's picture; refreshed on request only, so a test run leaves the tree clean
