@@ -1,7 +1,10 @@
 """CRM adoption: scores from the records themselves, period boundaries in the user's time zone, reward
 proposals, approval and energy points, and who may see or change what."""
 
+import html
+import re
 from datetime import date, datetime, timedelta
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import frappe
@@ -319,7 +322,15 @@ def _logs(reward_name):
 	)
 
 
-def test_approval_awards_energy_points_exactly_once_rejection_none():
+def _user_logs(user, reward_name) -> int:
+	"""The Energy Point Logs of ``user`` that name the reward as their reference."""
+	return frappe.db.count(
+		"Energy Point Log",
+		{"user": user, "reference_doctype": rewards.REWARD, "reference_name": str(reward_name)},
+	)
+
+
+def test_approval_awards_energy_points_exactly_once_rejection_none(monkeypatch):
 	if not _energy_points_installed():
 		pytest.skip(NO_ENERGY_POINTS)
 	_energy_points(1)
@@ -343,6 +354,19 @@ def test_approval_awards_energy_points_exactly_once_rejection_none():
 	frappe.get_doc(rewards.REWARD, star_reward.name).save()
 	rewards.award_energy_points(frappe.get_doc(rewards.REWARD, star_reward.name))
 	assert len(_logs(star_reward.name)) == 1
+	assert _user_logs(star, star_reward.name) == 1
+	# nor does the job, run again after the approval (also past the closed marker)
+	frappe.set_user("Administrator")
+	monkeypatch.setattr(frappe.db, "commit", lambda *a, **k: None)  # the job commits; the test rolls back
+	rewards.daily(date(2026, 4, 2))
+	frappe.db.set_value("CRM Adoption Program", program.name, "last_closed_period", None)
+	assert rewards.close_period(program.name, date(2026, 4, 3)) == []
+	assert _user_logs(star, star_reward.name) == 1
+	assert (
+		frappe.db.get_value(rewards.REWARD, star_reward.name, "energy_point_log")
+		== star_reward.energy_point_log
+	)
+	frappe.set_user(manager)
 
 	good_reward.reject(note="not this time")
 	assert frappe.db.get_value(rewards.REWARD, good_reward.name, "status") == "Rejected"
@@ -443,10 +467,16 @@ def test_adoption_leaderboard_averages_the_periods_in_range():
 	scores.compute(program.name, MARCH)
 	frappe.set_user(low)
 	rows = leaderboard.get_adoption_leaderboard(date_range=["2026-03-01", "2026-03-31"])
-	values = {
-		user: r["value"] for r in rows for user in (star, good, low) if f'/{user}"' in r["formatted_name"]
-	}
-	assert values == {star: 100, good: 50, low: 0}
+	values = {_profile_of(r["formatted_name"]): r["value"] for r in rows}
+	assert {user: values.get(user) for user in (star, good, low)} == {star: 100, good: 50, low: 0}
+
+
+def _profile_of(formatted_name: str) -> str:
+	"""The user whose profile a board row links to (the link's last path segment, which is quoted)."""
+	href = html.unescape(re.search(r'href="([^"]+)"', formatted_name).group(1))
+	prefix, user = href.rsplit("/", 1)
+	assert prefix.endswith("/user-profile"), href
+	return unquote(user)
 
 
 def test_leaderboard_page_lists_the_board():
