@@ -27,10 +27,16 @@ def persona_user(persona: str, roles: tuple[str, ...] | None = None) -> str | No
 	email = f"crm-plus-http-{persona.replace('_', '-')}@example.com"
 	user_type = "System User" if roles else "Website User"
 	if not frappe.db.exists("User", email):
-		frappe.flags.in_import = True  # no creation throttle
+		frappe.flags.in_import = True  # no creation throttle (and no defaults: enabled is set here)
 		try:
 			frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": f"HTTP {persona}", "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": f"HTTP {persona}",
+					"send_welcome_email": 0,
+					"enabled": 1,  # an Employee is refused a disabled user (a fresh site's staff persona)
+				}
 			).insert(ignore_permissions=True)
 		finally:
 			frappe.flags.in_import = False
