@@ -45,7 +45,6 @@ from tests.server import ARTIFACTS
 
 BENCH = Path(os.environ.get("CRM_PLUS_BENCH", "~/frappe-bench")).expanduser()
 SITE = os.environ.get("CRM_PLUS_SITE", "crm.test")
-LOCALE = Path(__file__).parents[2] / "crm_plus" / "locale"
 LANGS = ("en", "zh", "zh-TW")
 PASSWORD = "Crm-Plus-Browser-1"
 # the people crm_plus is for, each a user with only these roles (a guest needs no user):
@@ -176,95 +175,6 @@ def lang(request):
 	return request.param
 
 
-# the texts a person sees: every visible text node of the page (SVG chart labels included), whitespace
-# collapsed, each once
-VISIBLE_TEXTS = """() => {
-	const texts = new Set();
-	const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-	for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-		const text = node.nodeValue.replace(/\\s+/g, " ").trim();
-		const el = node.parentElement;
-		if (!text || !el || el.closest("script, style, noscript, textarea, [contenteditable=true]")) continue;
-		// Frappe's field tooltips (the fieldname, shown on hover only) are not what the page says
-		if (el.closest(".tooltip-content")) continue;
-		const style = getComputedStyle(el);
-		if (!el.getClientRects().length || style.visibility === "hidden" || style.opacity === "0") continue;
-		texts.add(text);
-	}
-	return [...texts];
-}"""
-
-
-class Catalogue:
-	"""crm_plus's own strings and their translations (``crm_plus/locale``), for the check that a page in
-	Chinese shows none of them left in English, nor, in zh-TW, in Simplified Chinese."""
-
-	def __init__(self):
-		self.zh, self.zh_tw = self._read("zh"), self._read("zh_TW")
-		# Simplified words crm_plus translates into Traditional ones; not those Frappe or ERPNext show
-		# themselves in zh-TW where their own Traditional translation is missing (their business)
-		shared = set(self.zh_tw.values()) | self._others("zh")
-		self.simplified = {
-			self.zh[msgid]: self.zh_tw[msgid]
-			for msgid in self.zh.keys() & self.zh_tw.keys()
-			if self.zh[msgid] != self.zh_tw[msgid] and self.zh[msgid] not in shared
-		}
-
-	@staticmethod
-	def _others(lang: str) -> set[str]:
-		"""The translations the site's other apps ship for ``lang``."""
-		from frappe.gettext.translate import get_translations_from_mo
-
-		return {
-			text
-			for app in frappe.get_installed_apps()
-			if app != "crm_plus"
-			for text in (get_translations_from_mo(lang, app) or {}).values()
-		}
-
-	@staticmethod
-	def _read(locale: str) -> dict[str, str]:
-		"""msgid -> translation, for the strings a page can show whole: no placeholders, translated to
-		something else than themselves (names such as "CRM Plus" and "NPS" stay as they are)."""
-		from babel.messages.pofile import read_po
-
-		with (LOCALE / f"{locale}.po").open("rb") as po:
-			catalog = read_po(po)
-		return {
-			m.id: m.string
-			for m in catalog
-			if isinstance(m.id, str)
-			and m.id
-			and isinstance(m.string, str)
-			and m.string.strip()
-			and m.string != m.id
-			and "{" not in m.id
-			and re.search(r"[A-Za-z]{2}", m.id)
-		}
-
-	def untranslated(self, lang: str, texts: list[str]) -> list[str]:
-		if lang == "en":
-			return []
-		own = self.zh if lang == "zh" else self.zh_tw
-		found = [f"{text!r} (in English; {lang}: {own[text]!r})" for text in texts if text in own]
-		if lang == "zh-TW":
-			found += [
-				f"{text!r} (Simplified Chinese; zh-TW: {self.simplified[text]!r})"
-				for text in texts
-				if text in self.simplified
-			]
-		return found
-
-
-_catalogue: list[Catalogue] = []
-
-
-def catalogue() -> Catalogue:
-	if not _catalogue:
-		_catalogue.append(Catalogue())
-	return _catalogue[0]
-
-
 class Desk:
 	"""A logged-in desk page of one persona in one language, with the harness's checks."""
 
@@ -273,7 +183,6 @@ class Desk:
 		self.persona = persona
 		self.errors: list[str] = []
 		self.allowed: list[re.Pattern] = []
-		self.allowed_texts: set[str] = set()
 
 	# -- navigation -------------------------------------------------------------------------------------
 	def goto(self, path: str = ""):
@@ -340,10 +249,6 @@ class Desk:
 		"""Errors matching ``pattern`` are expected in this test (a validation it provokes on purpose)."""
 		self.allowed.append(re.compile(pattern, re.IGNORECASE))
 
-	def allow_texts(self, *texts: str):
-		"""Texts this test shows on purpose although they are crm_plus strings in English (data it typed)."""
-		self.allowed_texts.update(texts)
-
 	def record(self, text: str):
 		if IGNORED.search(text) or any(p.search(text) for p in self.allowed):
 			return
@@ -359,11 +264,13 @@ class Desk:
 			self.record(f"{what or self.page.url} did not open for {self.persona}: {shown[0]}")
 
 	def check_language(self):
-		"""In zh and zh-TW, no crm_plus string shows in English (nor, in zh-TW, in Simplified Chinese)."""
+		"""In zh and zh-TW, no crm_plus string shows in English, nor in the other script
+		(``tests/browser/untranslated.py``)."""
 		if self.lang == "en" or self.page.is_closed():
 			return
-		texts = [t for t in self.page.evaluate(VISIBLE_TEXTS) if t not in self.allowed_texts]
-		for problem in catalogue().untranslated(self.lang, texts):
+		from tests.browser.untranslated import untranslated
+
+		for problem in untranslated(self):
 			self.record(f"untranslated on {self.page.url}: {problem}")
 
 

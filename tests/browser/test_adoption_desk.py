@@ -74,6 +74,9 @@ def test_crm_manager_approves_a_proposed_reward_from_its_form(desk, site_data):
 	approve.click()
 	desk.idle()
 	page.wait_for_function("() => cur_frm.doc.status === 'Approved'")
+	# the form reloads the decided reward (debounced, with Frappe's own reload on its doc_update event):
+	# done when the buttons of a proposed reward are gone
+	approve.wait_for(state="hidden")
 	desk.idle()
 	desk.screenshot("adoption-reward-approved")
 

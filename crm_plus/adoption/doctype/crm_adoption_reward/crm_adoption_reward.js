@@ -12,7 +12,11 @@ frappe.ui.form.on("CRM Adoption Reward", {
 			[__("Reject"), "reject"],
 		]) {
 			frm.add_custom_button(label, () =>
-				frm.call({ method, doc: frm.doc, args: { note: frm.doc.note } }).then(() => frm.reload_doc())
+				// the debounced reload is the one Frappe's doc_update event asks for too: one reload, not two
+				// racing (a refresh while the other removed the doc from locals)
+				frm
+					.call({ method, doc: frm.doc, args: { note: frm.doc.note } })
+					.then(() => frm.debounced_reload_doc())
 			);
 		}
 	},
