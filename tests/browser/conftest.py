@@ -379,6 +379,36 @@ class SiteData:
 			}
 		).name
 
+	def segmented_customer(self, segment: str, was: str | None = None, days_ago: int = 30) -> str:
+		"""A customer of this test in RFM ``segment`` today (and in ``was`` ``days_ago`` days ago), as the
+		nightly insights leave it: the segment on its relationship and its dated segment history. The
+		charts and the movement report have data to draw on any site, an empty one included."""
+		from frappe.utils import add_days, nowdate
+
+		from crm_plus.insights.health import history_name
+		from crm_plus.touchpoints import relationship
+
+		customer = self.customer()
+		relationship.refresh([customer])
+		frappe.db.set_value("Customer Relationship", customer, "rfm_segment", segment, update_modified=False)
+		company = frappe.db.get_value("Company", {}, "name", order_by="creation")
+		rows = [(add_days(nowdate(), -days_ago), was, None)] if was else []
+		rows.append((nowdate(), segment, was))
+		for day, value, previous in rows:
+			frappe.get_doc(
+				{
+					"doctype": "Customer Segment History",
+					"name": history_name(customer, day),
+					"customer": customer,
+					"company": company,
+					"snapshot_date": day,
+					"segment": value,
+					"previous_segment": previous,
+				}
+			).db_insert()
+		frappe.db.commit()
+		return customer
+
 	def cleanup(self):
 		frappe.db.rollback()
 		for doctype, name in reversed(self.made):

@@ -48,8 +48,11 @@ def test_script_report_renders_its_table(desk, site_data, report):
 	desk.screenshot(f"report-{report.replace(' ', '-').lower()}")
 
 
-def test_rfm_segments_shows_where_customers_moved_between_two_dates(desk):
+def test_rfm_segments_shows_where_customers_moved_between_two_dates(desk, site_data):
 	"""With two dates the report adds, per segment, its size on both and where its customers went."""
+	# customers of this test that moved: a Champion who became Lost, one who bought nothing
+	site_data.segmented_customer("Lost", was="Champions", days_ago=20)
+	site_data.segmented_customer("No Purchase")
 	today = date.today()
 	page = desk.goto(f"query-report/RFM Segments?from_date={today - timedelta(days=30)}&to_date={today}")
 	page.locator(".dt-scrollable:visible").first.wait_for()

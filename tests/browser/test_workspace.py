@@ -14,6 +14,8 @@ def test_workspace_opens_with_links_to_the_crm_plus_lists(desk, site_data):
 			"posting_date": frappe.utils.nowdate(),
 		}
 	)
+	# and the segment and stage charts a customer in a segment (its relationship has a stage)
+	site_data.segmented_customer("Champions")
 	# the charts are drawn without frappe-charts' entry animation (their custom options): a redraw while one
 	# was animating threw "Failed to execute 'removeChild' on 'Node'" (zh-TW most often); any error fails
 	page = desk.goto("crm-plus")
