@@ -194,6 +194,25 @@ class Desk:
 		self.check_language()
 		return self.page
 
+	def open_adoption_board(self, program: str | None = None):
+		"""The adoption board where this site has it: Frappe's Leaderboard page (v15, or v16 with the eps
+		app) with its CRM Adoption Score board chosen, else the CRM Adoption Leaderboard report (of
+		``program``, or the one the report picks)."""
+		if frappe.db.exists("Page", "leaderboard"):
+			page = self.goto("leaderboard")
+			board = page.locator(".leaderboard-sidebar .doctype-text[doctype-value='CRM Adoption Score']")
+			board.wait_for()
+			assert board.inner_text().strip() == self.__("CRM Adoption Score")
+			board.click()
+			self.wait_for_route("leaderboard/CRM%20Adoption%20Score")
+			self.idle()
+			return page
+		query = f"?program={program}" if program else ""
+		page = self.goto(f"query-report/CRM Adoption Leaderboard{query}")
+		page.locator(".page-title:visible", has_text=self.__("CRM Adoption Leaderboard")).first.wait_for()
+		self.idle()
+		return page
+
 	def wait_for_route(self, route: str, timeout: int = TIMEOUT_MS):
 		"""Wait until the page's path is the desk's ``route`` (a regular expression of what follows
 		``/app/`` on v15 or ``/desk/`` on v16), e.g. ``r"lifecycle-rule/(?!new).+"``."""

@@ -23,7 +23,9 @@ WORKSPACE = """() => frappe.call({
 	method: "frappe.desk.desktop.get_desktop_page",
 	args: { page: JSON.stringify({ name: "CRM Plus", title: "CRM Plus", public: 1 }) },
 }).then(({ message: m }) => {
-	const route = (item) => "/app/" + frappe.utils.generate_route(item).replace(/^\\/?(app\\/)?/, "");
+	// the desk's prefix: /app/ on v15, /desk/ on v16
+	const prefix = frappe.router.make_url(["x"]).slice(0, -1);
+	const route = (item) => prefix + frappe.utils.generate_route(item).replace(/^\\/?((app|desk)\\/)?/, "");
 	const shortcuts = m.shortcuts.items.map((s) => ({
 		label: s.label,
 		route: route({
@@ -98,7 +100,7 @@ def test_the_workspace_and_everything_on_it_opens_for_the_persona(desk, persona)
 			"""() => {
 				const current = frappe.container.page;
 				return current && current.getClientRects().length
-					&& (current.querySelector('.title-text')?.innerText.trim()
+					&& (current.querySelector('.page-title')?.innerText.trim()
 						|| current.querySelector('.message-page'));
 			}"""
 		)
