@@ -45,6 +45,9 @@ VISIBLE_TEXTS = """() => {
 		const text = node.textContent.replace(/\\s+/g, ' ').trim();
 		// Frappe's version history shows values as they are stored, for every app's documents: not crm_plus's
 		if (node.parentElement.closest('a[href*="/version/"]')) continue;  // /app/… (v15), /desk/… (v16)
+		// a document's title in the breadcrumb and the form sidebar is its data; v16 shows a Single's name
+		// there as stored (every app's settings, Frappe's own included), v15 translates it
+		if (node.parentElement.closest('.title-text-form, .form-sidebar .form-title-text')) continue;
 		if (text && visible(node.parentElement)) {
 			texts.add(text);
 			if (node.parentElement.closest('[class*="crm-plus"]')) own.add(text);

@@ -3,8 +3,9 @@
 frappe.listview_settings["Feedback Response"] = {
 	add_fields: ["has_csat"],
 	formatters: {
+		// markup, not bare text: v16's list view reads a formatter's result with $(…)
 		csat(value, df, doc) {
-			return doc.has_csat ? frappe.format(value, df, { inline: true }, doc) : "";
+			return `<span>${doc.has_csat ? frappe.format(value, df, { inline: true }, doc) : ""}</span>`;
 		},
 	},
 };

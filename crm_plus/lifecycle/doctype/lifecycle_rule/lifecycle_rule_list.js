@@ -13,8 +13,9 @@ frappe.listview_settings["Lifecycle Rule"] = {
 			});
 	},
 	formatters: {
+		// markup, not bare text: v16's list view reads a formatter's result with $(…)
 		condition(value) {
-			return frappe.utils.escape_html(crm_plus_condition_labels[value] || value || "");
+			return `<span>${frappe.utils.escape_html(crm_plus_condition_labels[value] || value || "")}</span>`;
 		},
 	},
 };
