@@ -207,6 +207,8 @@ def _dependants(doctype: str, name: str) -> None:
 		# the Contact Frappe makes for a new user (at once under test, else in a job); deleting the user
 		# would only unlink it
 		_delete("Contact", {"user": name}, with_children=True)
+		# the user's own defaults (Frappe sets a new user's time zone as one), which deleting the user keeps
+		_delete("DefaultValue", {"parent": name})
 
 
 def _restore_rules(registry: Registry) -> None:
