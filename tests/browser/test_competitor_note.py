@@ -1,6 +1,12 @@
 """Capturing a competitor note from the desk, and making notes from a lost opportunity's form."""
 
 import frappe
+import pytest
+
+
+@pytest.fixture
+def persona():
+	return "account_manager"  # the salesperson who hears of rivals: Sales User + CRM User
 
 
 def _pick_link(page, fieldname: str, value: str):

@@ -4,7 +4,13 @@ and a touchpoint logged by hand."""
 import re
 
 import frappe
+import pytest
 from frappe.utils import get_datetime, now_datetime
+
+
+@pytest.fixture
+def persona():
+	return "account_manager"  # the salesperson who works the customer: Sales User + CRM User
 
 
 def log_call(customer: str, site_data) -> str:
