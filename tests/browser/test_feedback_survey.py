@@ -32,6 +32,33 @@ def _link_from_queue(invitation: str) -> str:
 	return match.group(1).replace("&amp;", "&")
 
 
+def ensure_outgoing_account(site_data):
+	"""A default outgoing e-mail account, made (and removed after the test) where the site has none: one
+	that only queues (nothing sends here), so its SMTP check is skipped, as Frappe's tests do."""
+	if frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+		return
+	frappe.local.flags.in_test, in_test = True, frappe.local.flags.in_test
+	try:
+		_outgoing_account(site_data)
+	finally:
+		frappe.local.flags.in_test = in_test
+
+
+def rating_survey(site_data, title: str, required: bool = True):
+	"""An active customer survey of one Rating question, made for this test."""
+	return site_data.insert(
+		{
+			"doctype": "Feedback Survey",
+			"title": f"{title} {frappe.generate_hash(length=6)}",
+			"audience": "Customer",
+			"active": 1,
+			"questions": [
+				{"question": "How satisfied are you?", "question_type": "Rating", "required": int(required)}
+			],
+		}
+	)
+
+
 def _outgoing_account(site_data):
 	site_data.insert(
 		{
@@ -47,13 +74,7 @@ def _outgoing_account(site_data):
 
 
 def _survey_for_a_chinese_customer(site_data):
-	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		# an account that only queues (nothing sends here): skip the SMTP check, as Frappe's tests do
-		frappe.local.flags.in_test, in_test = True, frappe.local.flags.in_test
-		try:
-			_outgoing_account(site_data)
-		finally:
-			frappe.local.flags.in_test = in_test
+	ensure_outgoing_account(site_data)
 	survey = site_data.insert(
 		{
 			"doctype": "Feedback Survey",
@@ -159,21 +180,8 @@ def test_customer_answers_in_chinese_from_the_queued_email(browser, base_url, si
 def test_send_survey_from_the_customer_form(desk, site_data):
 	"""Before Send the dialog says who gets the e-mail, or why nobody can and how to fix it; a send that
 	cannot go out says why in the dialog and leaves no invitation; once fixed, the same send goes out."""
-	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		frappe.local.flags.in_test, in_test = True, frappe.local.flags.in_test
-		try:
-			_outgoing_account(site_data)
-		finally:
-			frappe.local.flags.in_test = in_test
-	survey = site_data.insert(
-		{
-			"doctype": "Feedback Survey",
-			"title": f"_Browser Survey {frappe.generate_hash(length=6)}",
-			"audience": "Customer",
-			"active": 1,
-			"questions": [{"question": "How satisfied are you?", "question_type": "Rating"}],
-		}
-	)
+	ensure_outgoing_account(site_data)
+	survey = rating_survey(site_data, "_Browser Survey", required=False)
 	customer = site_data.customer()  # no contact yet
 
 	def open_dialog():
@@ -237,15 +245,7 @@ def test_an_invitation_is_sent_again_from_its_form_or_says_why_not(desk, site_da
 	from crm_plus.feedback import invitations, tokens
 	from crm_plus.feedback.invitations import Recipient
 
-	survey = site_data.insert(
-		{
-			"doctype": "Feedback Survey",
-			"title": f"_Browser Survey {frappe.generate_hash(length=6)}",
-			"audience": "Customer",
-			"active": 1,
-			"questions": [{"question": "How satisfied are you?", "question_type": "Rating"}],
-		}
-	)
+	survey = rating_survey(site_data, "_Browser Survey", required=False)
 	customer = site_data.customer()  # no contact: the hourly trigger kept a Not Sent invitation
 	name = invitations._insert(survey, Recipient(customer=customer), tokens.new_token())
 	site_data.track("Feedback Invitation", str(name))

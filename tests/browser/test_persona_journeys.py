@@ -243,23 +243,10 @@ def test_accounts_reads_the_relationship_with_its_amounts(desk, site_data):
 
 @pytest.mark.parametrize("persona", ["support"])
 def test_support_agent_surveys_a_customer_and_handles_the_answer(desk, site_data, lang):
-	from tests.browser.test_feedback_survey import _outgoing_account
+	from tests.browser.test_feedback_survey import ensure_outgoing_account, rating_survey
 
-	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		frappe.local.flags.in_test, in_test = True, frappe.local.flags.in_test
-		try:
-			_outgoing_account(site_data)
-		finally:
-			frappe.local.flags.in_test = in_test
-	survey = site_data.insert(
-		{
-			"doctype": "Feedback Survey",
-			"title": f"_Browser Support Survey {frappe.generate_hash(length=6)}",
-			"audience": "Customer",
-			"active": 1,
-			"questions": [{"question": "How satisfied are you?", "question_type": "Rating", "required": 1}],
-		}
-	)
+	ensure_outgoing_account(site_data)
+	survey = rating_survey(site_data, "_Browser Support Survey")
 	customer = site_data.customer()
 	contact_for(site_data, customer, language=lang)
 
@@ -357,23 +344,10 @@ def test_guest_answers_the_survey_of_their_email_link(browser, base_url, site_da
 	survey, the answer is thanked, and nothing else of the site is theirs."""
 	from crm_plus.feedback import api
 	from tests.browser.conftest import Desk, new_context, watch
-	from tests.browser.test_feedback_survey import _link_from_queue, _outgoing_account
+	from tests.browser.test_feedback_survey import _link_from_queue, ensure_outgoing_account, rating_survey
 
-	if not frappe.db.exists("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		frappe.local.flags.in_test, in_test = True, frappe.local.flags.in_test
-		try:
-			_outgoing_account(site_data)
-		finally:
-			frappe.local.flags.in_test = in_test
-	survey = site_data.insert(
-		{
-			"doctype": "Feedback Survey",
-			"title": f"_Browser Guest Survey {frappe.generate_hash(length=6)}",
-			"audience": "Customer",
-			"active": 1,
-			"questions": [{"question": "How satisfied are you?", "question_type": "Rating", "required": 1}],
-		}
-	)
+	ensure_outgoing_account(site_data)
+	survey = rating_survey(site_data, "_Browser Guest Survey")
 	customer = site_data.customer(language=lang)
 	contact_for(site_data, customer, language=lang)
 	reply = api.send_survey(survey.name, [customer])
